@@ -1,0 +1,45 @@
+/**
+ * The extension point of the bridge. A host module contributes methods to
+ * `$ctx` at a dotted path (`$cache`, `$helpers.$bcrypt`, `$repos.*`); the
+ * sandbox builds isolate-side stubs for them and routes calls here.
+ *
+ * Arguments arrive copied as JSON values (see wire.ts). A method's return
+ * value is copied back as JSON. Throwing an Error (or HttpError) makes the
+ * script's call reject/throw with the same name, message and statusCode.
+ */
+import type { Unrepresentable } from './wire.js';
+
+export type HostArg = unknown | Unrepresentable;
+
+export interface InvocationScope {
+  /** Unique per invocation, for bookkeeping. */
+  readonly id: number;
+  /** The hook's main table (for `$repos.main`), if any. */
+  readonly mainTable: string | undefined;
+  /** Milliseconds left before the wall-clock limit ends the invocation. */
+  remainingWallMs(): number;
+  /** Append a runtime message to the result's logs (prefixed as a runtime warning). */
+  warn(message: string): void;
+  /** Per-invocation state owned by one module (e.g. the locks a hook holds). */
+  state<T>(owner: object, init: () => T): T;
+}
+
+export interface HostMethod {
+  /** `sync` methods return their value directly to the script; `async` ones return a promise. */
+  readonly kind: 'sync' | 'async';
+  call(scope: InvocationScope, args: HostArg[]): unknown;
+}
+
+export interface HostModule {
+  /** Dotted path on $ctx, e.g. `$cache` or `$helpers.$bcrypt`. */
+  readonly path: string;
+  readonly methods: Readonly<Record<string, HostMethod>>;
+  /**
+   * Dynamic members: `$repos.<anyTable>.find(...)`. When set, the path's
+   * object is a proxy; accessing `<name>.<method>` calls `method` with the
+   * member name as the first argument.
+   */
+  readonly dynamicMembers?: boolean;
+  /** Called after every invocation (success, error or timeout); returns when clean-up is done. */
+  onInvocationEnd?(scope: InvocationScope): Promise<void> | void;
+}

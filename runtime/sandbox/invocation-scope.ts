@@ -1,0 +1,28 @@
+import type { InvocationScope } from './host-module.js';
+
+let nextInvocationId = 1;
+
+/** Host-side state of one invocation, handed to every host method it calls. */
+export class Scope implements InvocationScope {
+  readonly id = nextInvocationId++;
+  readonly warnings: string[] = [];
+  private readonly states = new Map<object, unknown>();
+
+  constructor(
+    readonly mainTable: string | undefined,
+    private readonly deadline: number = Number.POSITIVE_INFINITY,
+  ) {}
+
+  remainingWallMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  state<T>(owner: object, init: () => T): T {
+    if (!this.states.has(owner)) this.states.set(owner, init());
+    return this.states.get(owner) as T;
+  }
+}
