@@ -1,0 +1,117 @@
+/**
+ * `enfyra-run`: the command-line contract of DESIGN §6. Exit codes: 0 the
+ * hook answered below 400, 1 the hook failed, 2 usage or configuration error
+ * (one line on stderr).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config/load.js';
+import { HookFileError } from '../sandbox/hook-loader.js';
+import { UsageError } from './usage-error.js';
+import { runCommand } from './run-command.js';
+import { replayCommand } from './replay-command.js';
+import { dbResetCommand } from './db-command.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('enfyra-run')
+    .description('Run Enfyra hook scripts locally, sandboxed, with the same $ctx as production.')
+    .version(version(), '-v, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: () => {} })
+    .exitOverride();
+
+  program
+    .command('run <hook>', { isDefault: true })
+    .description('run one hook file (the default command: `enfyra-run hooks/x.js` is `enfyra-run run hooks/x.js`)')
+    .option('--params <k=v|json>', '$ctx.$params: key=value (repeatable) or a JSON object', collect)
+    .option('--query <k=v|json>', '$ctx.$query: key=value (repeatable) or a JSON object', collect)
+    .option('--body <json|@file>', '$ctx.$body: JSON text or @path/to/file.json')
+    .option('--user <json|@file>', '$ctx.$user: JSON text or @file (default: a local admin user, id 1)')
+    .option('--anonymous', 'run as an anonymous request ($ctx.$user = null)')
+    .option('--method <method>', '$ctx.$req.method (default GET)')
+    .option('--url <path>', '$ctx.$req.url (default /)')
+    .option('--header <"name: value">', 'a request header (repeatable)', collect)
+    .option('--ip <address>', '$ctx.$req.ip (default 127.0.0.1)')
+    .option('--table <name>', 'the table behind $ctx.$repos.main')
+    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .option('--json', 'print the result envelope as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  enfyra-run hooks/hello.js --params id=123
+  enfyra-run hooks/update-product.js --method PATCH --params id=1 --body '{"price": 9.5}' --json
+  REDIS_URL=redis://127.0.0.1:6379 enfyra-run hooks/cache-first.js --params id=1
+
+Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
+    )
+    .action(async (hook: string, flags) => {
+      process.exitCode = await runCommand(hook, flags);
+    });
+
+  program
+    .command('replay [paths...]')
+    .description('replay recorded fixture requests against their hooks (for CI); default path: the fixtures folder')
+    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .addOption(new Option('--reporter <name>', 'output format').choices(['text', 'json', 'junit']).default('text'))
+    .option('--out <file>', 'write the json/junit report to a file instead of stdout')
+    .option('--update', 'rewrite expected values in fixture files from the actual results')
+    .option('--real', 'use the configured cache and database instead of fresh in-memory copies')
+    .option('--jobs <n>', 'fixture files run at once', (v) => positiveInt('--jobs', v))
+    .option('--filter <text>', 'only fixtures whose file or name contains text')
+    .action(async (paths: string[], flags) => {
+      process.exitCode = await replayCommand(paths, flags);
+    });
+
+  const db = program.command('db').description('manage the embedded SQLite database');
+  db.command('reset')
+    .description('recreate the database from the schema and seed files under fixtures/')
+    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .action(async (flags) => {
+      process.exitCode = await dbResetCommand(flags);
+    });
+
+  return program;
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number above 0 (got "${value}")`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportFailure(err);
+  }
+}
+
+function reportFailure(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end through here too.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    process.stderr.write(`enfyra-run: ${oneLine(err.message.replace(/^error: /, ''))} (see enfyra-run --help)\n`);
+    return 2;
+  }
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof HookFileError) {
+    process.stderr.write(`enfyra-run: ${oneLine(err.message)}\n`);
+    return 2;
+  }
+  process.stderr.write(`enfyra-run: internal error: ${oneLine((err as Error)?.stack ?? String(err))}\n`);
+  return 1;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

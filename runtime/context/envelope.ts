@@ -1,0 +1,38 @@
+/** The result envelope of DESIGN §6: what `--json` prints and what the API returns. */
+import type { InvocationOutcome } from '../sandbox/invocation.js';
+
+export interface EnvelopeError {
+  statusCode: number;
+  message: string;
+  name: string;
+  details?: unknown[];
+}
+
+export interface Envelope {
+  statusCode: number;
+  data: unknown;
+  error: EnvelopeError | null;
+  logs: string[];
+  durationMs: number;
+}
+
+export function errorStatus(outcome: Pick<InvocationOutcome, 'error'>): number {
+  const status = outcome.error?.statusCode;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}
+
+/** A hook's own `$ctx.$statusCode` wins on success when it is a valid HTTP status. */
+export function successStatus(statusCode: unknown): number {
+  return Number.isInteger(statusCode) && (statusCode as number) >= 100 && (statusCode as number) <= 599
+    ? (statusCode as number)
+    : 200;
+}
+
+export function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/** Exit code contract: 0 below 400, 1 otherwise. */
+export function exitCodeFor(envelope: Envelope): 0 | 1 {
+  return envelope.statusCode < 400 ? 0 : 1;
+}

@@ -1,0 +1,133 @@
+/**
+ * The runtime: config + sandbox + the host modules behind `$ctx`
+ * ($cache, $repos, $helpers). This is the programmatic API users' own tests
+ * use, and what the CLI and replay drive.
+ */
+import { loadConfig, resolveConfig, type ResolvedConfig } from './config/load.js';
+import type { EnfyraConfigInput } from './config/schema.js';
+import { Sandbox } from './sandbox/sandbox.js';
+import type { HostModule } from './sandbox/host-module.js';
+import type { ContextData, HookSource } from './sandbox/invocation.js';
+import { HookLoader } from './sandbox/hook-loader.js';
+import { contextData, type HookRequest } from './context/request.js';
+import { sanitizeEnv } from './context/env.js';
+import { runChain, type ChainResult } from './context/chain.js';
+import type { Envelope } from './context/envelope.js';
+import type { CacheDriver } from './cache/driver.js';
+import { createCacheDriver } from './cache/create-driver.js';
+import { createCacheModule } from './cache/cache-module.js';
+import { DatabaseHandle } from './repos/database-handle.js';
+import { createReposModule } from './repos/repos-module.js';
+import { createHelperModules } from './helpers/index.js';
+
+/** A hook to run: a file path, or source text with an optional display name. */
+export type HookTarget = string | { file: string } | { source: string; filename?: string };
+
+export interface HookChainTargets {
+  pre?: readonly HookTarget[];
+  handler?: HookTarget;
+  post?: readonly HookTarget[];
+}
+
+export interface RuntimeOptions {
+  /** A loaded config, or a config object to validate (paths relative to `cwd`). */
+  config?: ResolvedConfig | EnfyraConfigInput;
+  /** Read this config file instead (default ./enfyra.config.json when present). */
+  configPath?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Use this cache store instead of the configured one (e.g. memory with a virtual clock). The runtime does not close it. */
+  cacheDriver?: CacheDriver;
+  /** Use this database instead of the configured one. The runtime does not close it. */
+  database?: DatabaseHandle;
+  /** More `$ctx` members: the bridge's extension point. */
+  modules?: readonly HostModule[];
+}
+
+export interface RunOptions {
+  /** Table behind `$ctx.$repos.main` (default: config database.mainTable). */
+  mainTable?: string;
+}
+
+export class Runtime {
+  private constructor(
+    readonly config: ResolvedConfig,
+    private readonly sandbox: Sandbox,
+    private readonly hooks: HookLoader,
+    private readonly env: Record<string, string>,
+    private readonly closers: Array<() => Promise<void> | void>,
+  ) {}
+
+  static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    const cwd = options.cwd ?? process.cwd();
+    const env = options.env ?? process.env;
+    const config = isResolved(options.config)
+      ? options.config
+      : options.config !== undefined
+        ? resolveConfig(options.config, { root: cwd, file: null, env })
+        : loadConfig({ configPath: options.configPath, cwd, env });
+
+    const closers: Array<() => Promise<void> | void> = [];
+    const driver = options.cacheDriver ?? createCacheDriver(config.cache);
+    if (!options.cacheDriver) closers.push(() => driver.close());
+    const database = options.database ?? new DatabaseHandle(config.database);
+    if (!options.database) closers.push(() => database.close());
+
+    const cache = { driver, namespace: config.cache.namespace };
+    const modules: HostModule[] = [
+      createCacheModule({
+        driver,
+        namespace: config.cache.namespace,
+        maxValueBytes: config.cache.maxValueBytes,
+        releaseLeakedLocks: config.cache.releaseLeakedLocks,
+      }),
+      createReposModule(database),
+      ...createHelperModules({ helpers: config.helpers, mode: config.mode, cache }),
+      ...(options.modules ?? []),
+    ];
+    const sandbox = new Sandbox(config.sandbox, modules);
+    closers.push(() => sandbox.close());
+    return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers);
+  }
+
+  /** Run one hook for one request; returns the DESIGN §6 envelope. */
+  async run(target: HookTarget, request: HookRequest = {}, options: RunOptions = {}): Promise<Envelope> {
+    return (await this.runChain({ handler: target }, request, options)).envelope;
+  }
+
+  /** Run pre-hooks, handler and post-hooks in Enfyra's order (see context/chain.ts). */
+  async runChain(chain: HookChainTargets, request: HookRequest = {}, options: RunOptions = {}): Promise<ChainResult> {
+    const load = (t: HookTarget) => this.resolveHook(t);
+    const hooks = {
+      pre: (chain.pre ?? []).map(load),
+      handler: chain.handler === undefined ? undefined : load(chain.handler),
+      post: (chain.post ?? []).map(load),
+    };
+    const mainTable = options.mainTable ?? this.config.database.mainTable;
+    const invoke = (hook: HookSource, data: ContextData) => this.sandbox.invoke(hook, data, mainTable);
+    return runChain(invoke, hooks, contextData(request, this.env));
+  }
+
+  /** Isolates alive / idle in the pool (for soak tests and benchmarks). */
+  get poolSize(): { live: number; idle: number } {
+    return this.sandbox.poolSize;
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.closers.reverse().splice(0)) await close();
+  }
+
+  private resolveHook(target: HookTarget): HookSource {
+    if (typeof target === 'string') return this.hooks.load(target);
+    if ('file' in target) return this.hooks.load(target.file);
+    return this.hooks.fromSource(target.source, target.filename ?? 'inline-hook.js');
+  }
+}
+
+export function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  return Runtime.create(options);
+}
+
+function isResolved(config: RuntimeOptions['config']): config is ResolvedConfig {
+  return config !== undefined && typeof (config as ResolvedConfig).root === 'string' && 'file' in config;
+}

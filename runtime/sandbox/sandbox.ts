@@ -1,0 +1,50 @@
+/**
+ * The sandbox: an isolate pool plus the host modules reachable from `$ctx`.
+ * It knows nothing about HTTP, files or config files; the runtime feeds it.
+ */
+import type { HostMethod, HostModule } from './host-module.js';
+import { IsolatePool } from './isolate-pool.js';
+import { bootstrapSource, buildManifest } from './bootstrap-source.js';
+import { runInvocation, type ContextData, type HookSource, type InvocationOutcome } from './invocation.js';
+import type { SandboxConfig } from '../config/schema.js';
+
+export class Sandbox {
+  private readonly pool: IsolatePool;
+  private readonly methods = new Map<string, HostMethod>();
+  private readonly endHooks: Array<NonNullable<HostModule['onInvocationEnd']>> = [];
+
+  constructor(
+    private readonly limits: SandboxConfig,
+    modules: readonly HostModule[],
+  ) {
+    const paths = new Set<string>();
+    for (const module of modules) {
+      if (paths.has(module.path)) throw new Error(`two host modules claim $ctx path ${module.path}`);
+      paths.add(module.path);
+      for (const [name, method] of Object.entries(module.methods)) this.methods.set(`${module.path}.${name}`, method);
+      if (module.onInvocationEnd) this.endHooks.push(module.onInvocationEnd.bind(module));
+    }
+    this.pool = new IsolatePool({
+      maxIsolates: limits.maxIsolates,
+      memoryLimitMb: limits.memoryLimitMb,
+      bootstrapSource: bootstrapSource(buildManifest(modules), limits),
+    });
+  }
+
+  invoke(hook: HookSource, data: ContextData, mainTable?: string): Promise<InvocationOutcome> {
+    return runInvocation(
+      { pool: this.pool, limits: this.limits, methods: this.methods, endHooks: this.endHooks },
+      hook,
+      data,
+      mainTable,
+    );
+  }
+
+  get poolSize(): { live: number; idle: number } {
+    return this.pool.size;
+  }
+
+  close(): void {
+    this.pool.close();
+  }
+}

@@ -1,0 +1,13 @@
+/** A sandbox with only the test echo module, for bridge and limit tests that need no backend. */
+import { Sandbox } from '../../runtime/sandbox/sandbox.js';
+import { sandboxSchema, type SandboxConfig } from '../../runtime/config/schema.js';
+import { contextData, type HookRequest } from '../../runtime/context/request.js';
+import type { HostModule } from '../../runtime/sandbox/host-module.js';
+import { createEchoModule } from './echo-module.js';
+
+export function testSandbox(limits: Partial<SandboxConfig> = {}, modules: HostModule[] = [createEchoModule()]) {
+  const sandbox = new Sandbox(sandboxSchema.parse({ cpuTimeoutMs: 300, wallTimeoutMs: 1500, ...limits }), modules);
+  const run = (code: string, request: HookRequest = {}) =>
+    sandbox.invoke({ filename: 'hooks/test.js', code }, contextData(request, { APP_MODE: 'test' }));
+  return { sandbox, run };
+}

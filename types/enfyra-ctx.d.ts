@@ -1,0 +1,146 @@
+/**
+ * The `$ctx` a hook sees under enfyra-run (and Enfyra). Hook files are
+ * function bodies: top-level `await` and `return` work, and the returned
+ * value is the response data.
+ *
+ * Editors pick this up through hooks/jsconfig.json.
+ */
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A key: a non-empty string, or a finite number (used as its decimal string). */
+type CacheKey = string | number;
+
+interface EnfyraCache {
+  /** Stored value, decoded; `null` on miss or expiry. */
+  get<T = any>(key: CacheKey): Promise<T | null>;
+  /** Store with an expiry in milliseconds (`ttlMs` > 0, finite). */
+  set(key: CacheKey, value: unknown, ttlMs: number): Promise<void>;
+  /** Store with no expiry (clears an earlier one). */
+  setNoExpire(key: CacheKey, value: unknown): Promise<void>;
+  /** Remove; no error when absent. */
+  deleteKey(key: CacheKey): Promise<void>;
+  /** `true` iff present and structurally equal to `value`; with `value` omitted, `true` iff present. */
+  exists(key: CacheKey, value?: unknown): Promise<boolean>;
+  /** Atomic set-if-absent with expiry: `true` if this call took the lock. */
+  acquire(key: CacheKey, value: unknown, ttlMs: number): Promise<boolean>;
+  /** Atomic compare-and-delete: `true` iff the stored value equalled `value` and was deleted. */
+  release(key: CacheKey, value: unknown): Promise<boolean>;
+  /** enfyra-run extension: atomic add (`by` defaults to 1); `ttlMs` applies when the key is created. */
+  incr(key: CacheKey, by?: number, ttlMs?: number): Promise<number>;
+  /** enfyra-run extension: fencing token of a lock this hook holds (see README, "Lock safety"). */
+  lockToken(key: CacheKey): Promise<number | null>;
+}
+
+type FilterOperators = {
+  _eq?: unknown; _neq?: unknown; _gt?: unknown; _gte?: unknown; _lt?: unknown; _lte?: unknown;
+  _between?: [unknown, unknown]; _in?: unknown[]; _not_in?: unknown[];
+  _contains?: string; _starts_with?: string; _ends_with?: string;
+  _is_null?: boolean; _is_not_null?: boolean;
+};
+type Filter = {
+  _and?: Filter[];
+  _or?: Filter[];
+  _not?: Filter;
+  [field: string]: FilterOperators | Filter[] | Filter | string | number | boolean | null | undefined;
+};
+type MetaOption = 'totalCount' | 'filterCount' | '*' | Array<'totalCount' | 'filterCount'>;
+
+interface EnfyraFindOptions {
+  filter?: Filter;
+  /** Alias of `filter` (the seed uses it). */
+  where?: Filter;
+  /** `'id,name'` or `['id', 'name']`. */
+  fields?: string | string[];
+  /** `'name,-price'`: a leading minus sorts descending. */
+  sort?: string | string[];
+  /** Default 10; 0 means all rows. */
+  limit?: number;
+  meta?: MetaOption;
+}
+
+interface EnfyraRepository<Row = Record<string, any>> {
+  find(options?: EnfyraFindOptions): Promise<{ data: Row[]; meta: { totalCount?: number; filterCount?: number } }>;
+  create(options: { data: Partial<Row>; fields?: string | string[] }): Promise<{ data: Row[]; meta: object }>;
+  /** A missing id is a 404-class error. */
+  update(options: { id: string | number; data: Partial<Row>; fields?: string | string[] }): Promise<{ data: Row[]; meta: object }>;
+  /** A missing id is a 404-class error. */
+  delete(options: { id: string | number }): Promise<{ message: 'Delete successfully!'; statusCode: 200 }>;
+}
+
+type Encoding = 'hex' | 'base64' | 'base64url';
+
+interface RateLimitOptions {
+  maxRequests: number;
+  perSeconds: number;
+}
+interface RateLimitResult {
+  allowed: boolean;
+  remaining: number;
+  resetAt: number;
+  retryAfter: number;
+  limit: number;
+  window: number;
+}
+
+interface EnfyraHelpers {
+  /** "Crème Brûlée!" → "creme-brulee" */
+  autoSlug(text: string): string;
+  /** Sign an HS256 JWT; `expiresIn` like '15m', '1h', '7d' or seconds. */
+  $jwt(payload: Record<string, unknown>, expiresIn: string | number): Promise<string>;
+  $bcrypt: {
+    hash(plain: string): Promise<string>;
+    compare(plain: string, hash: string): Promise<boolean>;
+  };
+  $crypto: {
+    randomUUID(): string;
+    randomBytes(n: number, encoding?: Encoding): string;
+    sha256(data: string, encoding?: Encoding): string;
+    hmacSha256(data: string, key: string, encoding?: Encoding): string;
+  };
+  /** Wait `ms` (clamped to 0..30000 and to the invocation's wall-clock limit). */
+  $sleep(ms: number): Promise<void>;
+  $rateLimit: {
+    byIp(options: RateLimitOptions): Promise<RateLimitResult>;
+    byUser(options: RateLimitOptions): Promise<RateLimitResult>;
+    byRoute(options: RateLimitOptions): Promise<RateLimitResult>;
+    byIpGlobal(options: RateLimitOptions): Promise<RateLimitResult>;
+    byUserGlobal(options: RateLimitOptions): Promise<RateLimitResult>;
+    check(key: string, options: RateLimitOptions): Promise<RateLimitResult>;
+    status(key: string, options: RateLimitOptions): Promise<RateLimitResult>;
+    reset(key: string): Promise<void>;
+  };
+}
+
+/** Ends the hook with that HTTP status; catchable like any error. */
+type EnfyraThrow = (message?: string, ...details: unknown[]) => never;
+
+interface EnfyraContext {
+  $params: Record<string, string>;
+  $query: Record<string, any>;
+  $body: any;
+  /** `null` for anonymous requests. */
+  $user: ({ id: string | number; email?: string; [key: string]: any }) | null;
+  $req: { method: string; url: string; ip: string; headers: Record<string, string> };
+  /** Shared between the hooks of one request. */
+  $share: Record<string, any>;
+  /** In post-hooks: the handler's result. */
+  $data: any;
+  $statusCode: number;
+  $api: {
+    request: { method: string; url: string; ip: string; headers: Record<string, string>; params: any; query: any; body: any; timestamp: string };
+    response: { statusCode: number; data: any } | null;
+    error: { statusCode: number; message: string; name: string } | null;
+  };
+  /** Environment variables, secrets removed. */
+  $env: Record<string, string>;
+  /** Collected, in order, into the result's `logs`. */
+  $logs(...args: unknown[]): void;
+  $throw: Record<'400' | '401' | '403' | '404' | '409' | '422' | '429' | '500' | '503', EnfyraThrow>;
+  $cache: EnfyraCache;
+  /** `$repos.<table>` for every table; `$repos.main` for the hook's main table. */
+  $repos: { [table: string]: EnfyraRepository };
+  $helpers: EnfyraHelpers;
+  $pkgs: Record<string, any>;
+}
+
+declare const $ctx: EnfyraContext;
