@@ -13,7 +13,7 @@ import { contextData, type HookRequest } from './context/request.js';
 import { sanitizeEnv } from './context/env.js';
 import { runChain, type ChainResult } from './context/chain.js';
 import type { Envelope } from './context/envelope.js';
-import type { CacheDriver } from './cache/driver.js';
+import type { CacheDriver, Clock } from './cache/driver.js';
 import { createCacheDriver } from './cache/create-driver.js';
 import { createCacheModule } from './cache/cache-module.js';
 import { DatabaseHandle } from './repos/database-handle.js';
@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Use this cache store instead of the configured one (e.g. memory with a virtual clock). The runtime does not close it. */
   cacheDriver?: CacheDriver;
+  /** The clock `cacheDriver` runs on, when it is not the wall clock ($rateLimit reports times from it). */
+  clock?: Clock;
   /** Use this database instead of the configured one. The runtime does not close it. */
   database?: DatabaseHandle;
   /** More `$ctx` members: the bridge's extension point. */
@@ -73,7 +75,7 @@ export class Runtime {
     const database = options.database ?? new DatabaseHandle(config.database);
     if (!options.database) closers.push(() => database.close());
 
-    const cache = { driver, namespace: config.cache.namespace };
+    const cache = { driver, namespace: config.cache.namespace, clock: options.clock };
     const modules: HostModule[] = [
       createCacheModule({
         driver,
@@ -82,7 +84,7 @@ export class Runtime {
         releaseLeakedLocks: config.cache.releaseLeakedLocks,
       }),
       createReposModule(database),
-      ...createHelperModules({ helpers: config.helpers, mode: config.mode, cache }),
+      ...createHelperModules({ helpers: config.helpers, mode: config.mode, cache, request: (scope) => scope.request }),
       ...(options.modules ?? []),
     ];
     const sandbox = new Sandbox(config.sandbox, modules);

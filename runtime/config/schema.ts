@@ -28,18 +28,26 @@ export const sandboxSchema = z.strictObject({
   maxPendingHostCalls: positiveInt.default(1000),
 });
 
-export const redisSchema = z.strictObject({
-  url: z.string().min(1).optional(),
-  tls: z.boolean().optional(),
-  password: z.string().optional(),
-  /** Sentinel mode: the sentinels to ask and the monitored master's name. */
-  sentinels: z.array(hostPort).min(1).optional(),
-  name: z.string().min(1).optional(),
-  /** Cluster mode: seed nodes. */
-  cluster: z.array(hostPort).min(1).optional(),
-  /** Upper bound on one command, connect included; a call that needs longer fails with a 503-class error. */
-  commandTimeoutMs: positiveInt.max(60_000).default(1000),
-});
+/** One of three modes, first match wins: `cluster`, then `sentinels` + `name`, then `url` (default redis://127.0.0.1:6379). */
+export const redisSchema = z
+  .strictObject({
+    url: z.string().min(1).optional(),
+    tls: z.boolean().optional(),
+    password: z.string().optional(),
+    /** Sentinel mode: the sentinels to ask and the monitored master's name. */
+    sentinels: z.array(hostPort).min(1).optional(),
+    name: z.string().min(1).optional(),
+    /** Password of the sentinels themselves, when they require one (`password` is the master's). */
+    sentinelPassword: z.string().optional(),
+    /** Cluster mode: seed nodes. */
+    cluster: z.array(hostPort).min(1).optional(),
+    /** Upper bound on one command, connect included; a call that needs longer fails with a 503-class error. */
+    commandTimeoutMs: positiveInt.max(60_000).default(1000),
+  })
+  .refine((redis) => redis.sentinels === undefined || redis.name !== undefined, {
+    message: 'Sentinel mode needs the master name ("name") next to "sentinels"',
+    path: ['name'],
+  });
 
 export const cacheSchema = z.strictObject({
   driver: z.enum(['sqlite', 'memory', 'redis']).default('sqlite'),
@@ -52,12 +60,22 @@ export const cacheSchema = z.strictObject({
 
 export const databaseSchema = z.strictObject({
   client: z.enum(['sqlite', 'pg', 'mysql']).default('sqlite'),
-  /** Connection URL for pg/mysql (DATABASE_URL overrides). */
+  /**
+   * Connection URL (DATABASE_URL overrides): postgres://, mysql:// or
+   * mariadb:// for the servers; sqlite:PATH or file:PATH for a SQLite file.
+   */
   url: z.string().min(1).optional(),
+  /** The SQLite file, created from schema + seed on first use (when no sqlite: url is given). */
   sqlitePath: z.string().min(1).default('.enfyra/data.sqlite'),
   /** Schema and seed files (see README, "Fixtures: schema and seed"). */
   schema: z.string().min(1).default('fixtures/schema.json'),
   seed: z.string().min(1).default('fixtures/seed.json'),
+  /** Prepended to every physical table name, so several apps or runs can share one database. */
+  tablePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only')
+    .max(15)
+    .default(''),
   /** Table behind `$ctx.$repos.main` when a run gives no --table. */
   mainTable: z.string().min(1).optional(),
 });

@@ -11,9 +11,19 @@ import type { Unrepresentable } from './wire.js';
 
 export type HostArg = unknown | Unrepresentable;
 
+/** Who and what an invocation serves, for helpers keyed by caller (rate limits). */
+export interface ScopeRequest {
+  readonly ip: string | null;
+  /** null for an anonymous request. */
+  readonly userId: string | number | null;
+  /** `METHOD /path`, e.g. `GET /products/1`. */
+  readonly route: string;
+}
+
 export interface InvocationScope {
   /** Unique per invocation, for bookkeeping. */
   readonly id: number;
+  readonly request: ScopeRequest;
   /** The hook's main table (for `$repos.main`), if any. */
   readonly mainTable: string | undefined;
   /** Milliseconds left before the wall-clock limit ends the invocation. */

@@ -1,4 +1,4 @@
-import type { InvocationScope } from './host-module.js';
+import type { InvocationScope, ScopeRequest } from './host-module.js';
 
 let nextInvocationId = 1;
 
@@ -11,6 +11,7 @@ export class Scope implements InvocationScope {
   constructor(
     readonly mainTable: string | undefined,
     private readonly deadline: number = Number.POSITIVE_INFINITY,
+    readonly request: ScopeRequest = { ip: null, userId: null, route: 'GET /' },
   ) {}
 
   remainingWallMs(): number {

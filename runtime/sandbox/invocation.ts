@@ -9,7 +9,7 @@
  * limit is a plain timer.
  */
 import ivm from 'isolated-vm';
-import type { HostMethod } from './host-module.js';
+import type { HostMethod, ScopeRequest } from './host-module.js';
 import type { IsolatePool, PooledIsolate } from './isolate-pool.js';
 import { hookScriptSource } from './bootstrap-source.js';
 import { Scope } from './invocation-scope.js';
@@ -105,7 +105,7 @@ class Invocation {
     private readonly data: ContextData,
     mainTable: string | undefined,
   ) {
-    this.scope = new Scope(mainTable, Date.now() + deps.limits.wallTimeoutMs);
+    this.scope = new Scope(mainTable, Date.now() + deps.limits.wallTimeoutMs, scopeRequest(data));
   }
 
   run(): Promise<InvocationOutcome> {
@@ -338,6 +338,17 @@ interface DonePayload {
     thrownNonError: boolean;
   };
   changed?: Record<string, string | null>;
+}
+
+function scopeRequest(data: ContextData): ScopeRequest {
+  const req = (data.req ?? {}) as { ip?: unknown; method?: unknown; url?: unknown };
+  const user = data.user as { id?: unknown } | null | undefined;
+  const userId = user && (typeof user.id === 'string' || typeof user.id === 'number') ? user.id : null;
+  return {
+    ip: typeof req.ip === 'string' ? req.ip : null,
+    userId,
+    route: `${typeof req.method === 'string' ? req.method : 'GET'} ${typeof req.url === 'string' ? req.url : '/'}`,
+  };
 }
 
 function decodeArgs(argsJson: string, specials: string): unknown[] {

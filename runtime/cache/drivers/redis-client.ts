@@ -1,0 +1,72 @@
+/**
+ * Builds the ioredis client from config: single node (URL), Sentinel or
+ * Cluster. Tuned so that no call can hang and a dead server costs a bounded
+ * delay:
+ * - lazyConnect: nothing connects until the first command, so a CLI starts
+ *   (and runs hooks that never touch $cache) with Redis down;
+ * - connectTimeout, and a per-command bound: ioredis's commandTimeout for
+ *   Sentinel and Cluster; for a single node the driver's StallGuard does the
+ *   same job without a timer per command;
+ * - maxRetriesPerRequest 0: queued commands fail on the first failed
+ *   (re)connect instead of waiting for several;
+ * - autoResendUnfulfilledCommands off: a command whose reply was lost with the
+ *   connection is not sent twice (a resent SET NX would report a lock we hold
+ *   as taken; a resent INCRBY would count twice);
+ * - a short reconnect delay, so a server that comes back is used again quickly.
+ */
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '../../config/schema.js';
+
+export type RedisClient = Redis | Cluster;
+
+export type RedisMode = 'single' | 'sentinel' | 'cluster';
+
+/** First match wins: cluster, then sentinels, then the URL (or the default localhost). */
+export function redisMode(config: RedisConfig): RedisMode {
+  return config.cluster ? 'cluster' : config.sentinels ? 'sentinel' : 'single';
+}
+
+const RECONNECT_DELAY_CAP_MS = 200;
+
+const reconnectDelay = (attempt: number): number => Math.min(attempt * 50, RECONNECT_DELAY_CAP_MS);
+
+export function createRedisClient(config: RedisConfig): RedisClient {
+  const timeoutMs = config.commandTimeoutMs;
+  const node: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: timeoutMs,
+    // A dropped connection to a server that no longer answers never closes gracefully: do not wait the default 2 s for it.
+    disconnectTimeout: 20,
+  };
+  const mode = redisMode(config);
+  if (mode !== 'single') node.commandTimeout = timeoutMs;
+  if (config.password !== undefined) node.password = config.password;
+  if (config.tls) node.tls = {};
+
+  if (mode === 'cluster') {
+    const { lazyConnect: _lazy, enableOfflineQueue: _queue, ...redisOptions } = node;
+    const options: ClusterOptions = {
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      clusterRetryStrategy: reconnectDelay,
+      slotsRefreshTimeout: timeoutMs,
+      redisOptions,
+    };
+    return new Cluster(config.cluster!, options);
+  }
+  node.retryStrategy = reconnectDelay;
+  if (mode === 'sentinel') {
+    return new Redis({
+      ...node,
+      sentinels: config.sentinels,
+      name: config.name,
+      sentinelRetryStrategy: reconnectDelay,
+      enableTLSForSentinelMode: config.tls === true,
+      ...(config.sentinelPassword !== undefined && { sentinelPassword: config.sentinelPassword }),
+    });
+  }
+  return config.url ? new Redis(config.url, node) : new Redis(node);
+}

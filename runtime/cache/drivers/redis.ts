@@ -1,0 +1,145 @@
+/**
+ * Redis driver (ioredis): the one that coordinates across machines. Every
+ * method is one round trip: plain commands where Redis is already atomic
+ * (SET NX PX, INCRBY, INCR), Lua where several steps must be one.
+ * Connection loss surfaces as CacheUnavailableError (503) within about
+ * `commandTimeoutMs`; see redis-client.ts for how that is bounded.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RedisConfig } from '../../config/schema.js';
+import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.js';
+import { createRedisClient, redisMode, type RedisClient } from './redis-client.js';
+import { StallGuard } from './redis-stall-guard.js';
+import { defineCacheScripts, type CacheScripts } from './redis-scripts.js';
+
+export class RedisCacheDriver implements CacheDriver {
+  readonly kind = 'redis';
+  private readonly client: RedisClient & CacheScripts;
+  /** Maps errors to cache errors and bounds the wait; how depends on the mode. */
+  private readonly guard: <T>(pending: Promise<T>) => Promise<T>;
+  /** Sliding-window hits are sorted-set members and must be unique across processes. */
+  private readonly memberPrefix = `${randomBytes(8).toString('hex')}:`;
+  private hitSeq = 0;
+
+  private readonly stallGuard: StallGuard | null = null;
+
+  constructor(config: RedisConfig) {
+    const client = createRedisClient(config);
+    // Failures reach callers as rejected commands; the event would only be logged as unhandled.
+    client.on('error', ignore);
+    this.client = defineCacheScripts(client);
+    const timeoutMs = config.commandTimeoutMs;
+    switch (redisMode(config)) {
+      case 'single': {
+        const stallGuard = new StallGuard(timeoutMs, () => dropStalledConnection(client), toCacheError);
+        this.stallGuard = stallGuard;
+        this.guard = (pending) => stallGuard.track(pending);
+        break;
+      }
+      case 'sentinel':
+        this.guard = guard;
+        break;
+      case 'cluster':
+        // A Cluster queues commands while it has no slot map, with no timeout of its own.
+        this.guard = (pending) => withDeadline(pending, timeoutMs).catch(toCacheError);
+        break;
+    }
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.guard(this.client.get(key));
+  }
+
+  async set(key: string, value: string, ttlMs: number | null): Promise<void> {
+    await this.guard(ttlMs === null ? this.client.set(key, value) : this.client.set(key, value, 'PX', ttlMs));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.guard(this.client.del(key))) > 0;
+  }
+
+  async acquire(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.guard(this.client.set(key, value, 'PX', ttlMs, 'NX'))) === 'OK';
+  }
+
+  async release(key: string, value: string): Promise<boolean> {
+    return (await this.guard(this.client.cacheRelease(key, value))) === 1;
+  }
+
+  incr(key: string, by: number, ttlMs: number | null): Promise<number> {
+    return this.guard(ttlMs === null ? this.client.incrby(key, by) : this.client.cacheIncrWithTtl(key, by, ttlMs));
+  }
+
+  async slidingWindow(key: string, limit: number, windowMs: number): Promise<SlidingWindowResult> {
+    const member = this.memberPrefix + (++this.hitSeq).toString(36);
+    const [allowed, count, oldestExpiresAt, now] = await this.guard(
+      this.client.cacheSlidingWindow(key, limit, windowMs, member),
+    );
+    return { allowed: allowed === 1, count, oldestExpiresAt, now };
+  }
+
+  nextFencingToken(key: string): Promise<number> {
+    return this.guard(this.client.incr(key));
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    const ms = await this.guard(this.client.pttl(key));
+    return ms === -2 ? -1 : ms === -1 ? null : ms;
+  }
+
+  async close(): Promise<void> {
+    this.stallGuard?.stop();
+    if (this.client.status === 'ready') {
+      try {
+        await this.client.quit();
+        return;
+      } catch {
+        // fall through: drop the connection without the goodbye
+      }
+    }
+    this.client.disconnect();
+  }
+}
+
+function ignore(): void {}
+
+/**
+ * Only with a stream open: dropping a connection that is still being set up
+ * can end the client for good in ioredis, and connectTimeout covers that phase.
+ */
+function dropStalledConnection(client: RedisClient): void {
+  if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
+}
+
+function guard<T>(pending: Promise<T>): Promise<T> {
+  return pending.catch(toCacheError);
+}
+
+// Replies that mean "the server cannot serve right now", not "your command is wrong".
+const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY|NOREPLICAS)\b/;
+const NOT_AN_INTEGER = /not an integer|out of range|overflow/i;
+
+function toCacheError(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof Error && err.name === 'ReplyError') {
+    if (NOT_AN_INTEGER.test(message)) throw new NotAnIntegerError(message);
+    if (!TRANSIENT_REPLY.test(message)) throw err;
+  }
+  throw new CacheUnavailableError(`cache unavailable (redis): ${message}`);
+}
+
+function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,0 +1,40 @@
+/** Per-invocation bookkeeping of the locks a hook acquired, and what happens to those it never released. */
+import type { InvocationScope } from '../sandbox/host-module.js';
+import type { CacheDriver } from './driver.js';
+
+export interface HeldLock {
+  /** Key in the store (namespace applied). */
+  storedKey: string;
+  /** The exact string stored by acquire; releasing compares against it, so it never removes someone else's lock. */
+  raw: string;
+  /** Fencing token; null until assigned, or when assigning it failed. */
+  token: number | null;
+}
+
+/** Locks one invocation acquired and has not released, by logical key. */
+export type HeldLocks = Map<string, HeldLock>;
+
+export const newHeldLocks = (): HeldLocks => new Map();
+
+/** Warn about every lock still held at the end of an invocation and, if asked, release it by compare-and-delete. */
+export async function settleLeakedLocks(
+  scope: InvocationScope,
+  locks: HeldLocks,
+  driver: CacheDriver,
+  release: boolean,
+): Promise<void> {
+  for (const [key, lock] of locks) {
+    const what = `$cache: the hook ended while still holding lock "${key}" (acquired, never released)`;
+    if (!release) {
+      scope.warn(`${what}; it stays taken until its TTL runs out`);
+      continue;
+    }
+    try {
+      const released = await driver.release(lock.storedKey, lock.raw);
+      scope.warn(released ? `${what}; released it` : `${what}; it had already expired or been replaced, left as is`);
+    } catch (err) {
+      scope.warn(`${what}; could not release it: ${(err as Error).message}`);
+    }
+  }
+  locks.clear();
+}

@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCacheModule } from '../../runtime/cache/cache-module.js';
+import { Scope } from '../../runtime/sandbox/invocation-scope.js';
+import { createCacheDriver } from '../../runtime/cache/create-driver.js';
+import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.js';
+import { deleteKeysWithPrefix, redisForTests, uniqueNamespace } from '../support/redis.js';
+import { cacheConformance } from './conformance.js';
+import { crossProcessSuite } from './cross-process.js';
+
+const redis = await redisForTests('Redis cache driver suite');
+const prefix = uniqueNamespace('enfyra-cache-test');
+const config = (): CacheConfig => cacheSchema.parse({ driver: 'redis', redis: { url: redis!.url } });
+
+afterAll(async () => {
+  if (!redis) return;
+  await deleteKeysWithPrefix(redis.url, prefix);
+  await redis.close();
+});
+
+describe.skipIf(!redis)(redis ? 'redis' : 'redis (SKIPPED: no Redis available, see the warning above)', () => {
+  cacheConformance('redis', {
+    prefix,
+    setup: async () => {
+      const driver = createCacheDriver(config());
+      return {
+        driver,
+        elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        teardown: () => driver.close(),
+      };
+    },
+  });
+
+  crossProcessSuite('redis', config, `${prefix}-xproc`);
+
+  it('stores keys as <namespace>:<key> with JSON values, readable by any Redis client', async () => {
+    const driver = createCacheDriver(config());
+    const raw = new Redis(redis!.url);
+    try {
+      const mod = createCacheModule({ driver, namespace: `${prefix}-plain`, maxValueBytes: 1024, releaseLeakedLocks: false });
+      await mod.methods.set!.call(new Scope(undefined), ['user:1', { name: 'A' }, 60_000]);
+      expect(await raw.get(`${prefix}-plain:user:1`)).toBe('{"name":"A"}');
+      const pttl = await raw.pttl(`${prefix}-plain:user:1`);
+      expect(pttl).toBeGreaterThan(59_000);
+    } finally {
+      raw.disconnect();
+      await driver.close();
+    }
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * `$helpers.$rateLimit` contract, run against any cache driver: the fixture
+ * supplies the driver, the clock its window timestamps come from, and a way
+ * to let time pass (a virtual clock, or real waiting).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CacheDriver, Clock } from '../../runtime/cache/driver.js';
+import type { RateLimitRequest, RateLimitResult } from '../../runtime/helpers/index.js';
+import { Scope } from '../../runtime/sandbox/invocation-scope.js';
+import { helpers, type Helpers } from './support.js';
+
+export interface RateLimitFixture {
+  driver: CacheDriver;
+  clock: Clock;
+  advance(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Limit = { maxRequests: number; perSeconds: number };
+
+export function describeRateLimit(name: string, makeFixture: () => Promise<RateLimitFixture>): void {
+  describe(`$helpers.$rateLimit (${name} driver)`, () => {
+    let fixture: RateLimitFixture;
+    let keys: string[];
+    let request: RateLimitRequest;
+    let call: Helpers;
+    const rl = (method: string, ...args: unknown[]) =>
+      call(`$helpers.$rateLimit.${method}`, ...args) as Promise<RateLimitResult>;
+    const check = (key: string, limit: Limit) => rl('check', key, limit);
+
+    beforeEach(async () => {
+      fixture = await makeFixture();
+      keys = [];
+      request = { ip: '203.0.113.7', userId: 42, route: 'GET /orders/:id' };
+      // Records the store keys the helper uses, so the key scheme is checked on every driver.
+      const driver: CacheDriver = Object.create(fixture.driver, {
+        slidingWindow: {
+          value: (key: string, limit: number, windowMs: number) => {
+            keys.push(key);
+            return fixture.driver.slidingWindow(key, limit, windowMs);
+          },
+        },
+      });
+      call = helpers({ cache: { driver, namespace: 'app1', clock: fixture.clock }, request: () => request }, new Scope(undefined));
+    });
+
+    afterEach(async () => {
+      await fixture.close();
+    });
+
+    it('admits exactly maxRequests of 20 concurrent requests', async () => {
+      const limit = { maxRequests: 10, perSeconds: 60 };
+      const results = await Promise.all(Array.from({ length: 20 }, () => check('burst', limit)));
+      const allowed = results.filter((r) => r.allowed);
+      expect(allowed).toHaveLength(10);
+      expect(allowed.map((r) => r.remaining).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      for (const denied of results.filter((r) => !r.allowed)) {
+        expect(denied).toMatchObject({ remaining: 0, limit: 10, window: 60 });
+        expect(denied.retryAfter).toBeGreaterThan(0);
+        expect(denied.retryAfter).toBeLessThanOrEqual(60);
+      }
+    });
+
+    it('admits again once the window has passed', async () => {
+      const limit = { maxRequests: 3, perSeconds: 2 };
+      for (let i = 0; i < 3; i++) expect((await check('w', limit)).allowed).toBe(true);
+      expect((await check('w', limit)).allowed).toBe(false);
+      await fixture.advance(2100);
+      expect(await check('w', limit)).toMatchObject({ allowed: true, remaining: 2, retryAfter: 0 });
+    });
+
+    it('slides: old hits leave the window one by one', async () => {
+      const limit = { maxRequests: 2, perSeconds: 2 };
+      expect((await check('s', limit)).allowed).toBe(true);
+      await fixture.advance(1000);
+      expect((await check('s', limit)).allowed).toBe(true);
+      const denied = await check('s', limit);
+      expect(denied.allowed).toBe(false);
+      expect(denied.resetAt - fixture.clock()).toBeGreaterThan(0);
+      expect(denied.resetAt - fixture.clock()).toBeLessThanOrEqual(1000);
+      expect(denied.retryAfter).toBe(1);
+      await fixture.advance(1100);
+      // The first hit has left; the second is still inside.
+      expect(await check('s', limit)).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await check('s', limit)).allowed).toBe(false);
+    });
+
+    it('reports limit, window and resetAt', async () => {
+      const before = fixture.clock();
+      const first = await check('r', { maxRequests: 5, perSeconds: 30 });
+      expect(first).toMatchObject({ allowed: true, remaining: 4, retryAfter: 0, limit: 5, window: 30 });
+      expect(first.resetAt).toBeGreaterThanOrEqual(before + 30_000);
+      expect(first.resetAt).toBeLessThanOrEqual(fixture.clock() + 30_000);
+    });
+
+    it('status reports without counting a hit', async () => {
+      const limit = { maxRequests: 3, perSeconds: 60 };
+      expect(await rl('status', 'st', limit)).toMatchObject({ allowed: true, remaining: 3, retryAfter: 0, limit: 3 });
+      await check('st', limit);
+      for (let i = 0; i < 5; i++) expect(await rl('status', 'st', limit)).toMatchObject({ allowed: true, remaining: 2 });
+      await check('st', limit);
+      await check('st', limit);
+      const full = await rl('status', 'st', limit);
+      expect(full).toMatchObject({ allowed: false, remaining: 0 });
+      expect(full.retryAfter).toBeGreaterThan(0);
+    });
+
+    it('reset clears a key', async () => {
+      const limit = { maxRequests: 1, perSeconds: 60 };
+      await check('gone', limit);
+      expect((await check('gone', limit)).allowed).toBe(false);
+      expect(await rl('reset', 'gone')).toBeUndefined();
+      expect(keys.at(-1)).toBe('app1#ratelimit:key:gone');
+      expect((await check('gone', limit)).allowed).toBe(true);
+      await rl('reset', 'never-used');
+      expect((await check('never-used', limit)).allowed).toBe(true);
+    });
+
+    it('keeps keys apart and under the namespace', async () => {
+      const limit = { maxRequests: 1, perSeconds: 60 };
+      expect((await check('a', limit)).allowed).toBe(true);
+      expect((await check('b', limit)).allowed).toBe(true);
+      expect(keys).toEqual(['app1#ratelimit:key:a', 'app1#ratelimit:key:b']);
+    });
+
+    it('by* variants key on the request', async () => {
+      const limit = { maxRequests: 5, perSeconds: 60 };
+      for (const method of ['byIp', 'byUser', 'byRoute', 'byIpGlobal', 'byUserGlobal']) {
+        expect(await rl(method, limit)).toMatchObject({ allowed: true, remaining: 4 });
+      }
+      expect(keys).toEqual([
+        'app1#ratelimit:ip:203.0.113.7:route:GET%20%2Forders%2F%3Aid',
+        'app1#ratelimit:user:42:route:GET%20%2Forders%2F%3Aid',
+        'app1#ratelimit:route:GET%20%2Forders%2F%3Aid',
+        'app1#ratelimit:ip:203.0.113.7',
+        'app1#ratelimit:user:42',
+      ]);
+    });
+
+    it('by* budgets are per ip / user', async () => {
+      const limit = { maxRequests: 1, perSeconds: 60 };
+      expect((await rl('byUser', limit)).allowed).toBe(true);
+      expect((await rl('byUser', limit)).allowed).toBe(false);
+      request = { ...request, userId: 'u-7' };
+      expect((await rl('byUser', limit)).allowed).toBe(true);
+      request = { ...request, ip: '::1' };
+      expect((await rl('byIpGlobal', limit)).allowed).toBe(true);
+      expect((await rl('byIpGlobal', limit)).allowed).toBe(false);
+      expect(keys.at(-1)).toBe('app1#ratelimit:ip:%3A%3A1');
+    });
+
+    it('by* fail clearly when the request lacks what they key on', async () => {
+      const limit = { maxRequests: 1, perSeconds: 60 };
+      request = { ip: '10.0.0.1', userId: null, route: 'GET /' };
+      await expect(rl('byUser', limit)).rejects.toThrow(
+        '$helpers.$rateLimit.byUser: the request has no user (anonymous request)',
+      );
+      await expect(rl('byUserGlobal', limit)).rejects.toThrow(/byUserGlobal: the request has no user/);
+      request = { userId: 1 };
+      await expect(rl('byIp', limit)).rejects.toThrow(/byIp: the request has no client ip/);
+      await expect(rl('byRoute', limit)).rejects.toThrow(/byRoute: the request has no route/);
+      expect(keys).toEqual([]);
+    });
+
+    describe('bad input', () => {
+      it.each([
+        [undefined, TypeError, /check: options must be a plain object/],
+        [{ perSeconds: 60 }, TypeError, /check: options\.maxRequests must be an integer from 1 to 100000, got undefined/],
+        [{ maxRequests: 0, perSeconds: 60 }, RangeError, /options\.maxRequests must be an integer from 1/],
+        [{ maxRequests: -3, perSeconds: 60 }, RangeError, /options\.maxRequests/],
+        [{ maxRequests: 2.5, perSeconds: 60 }, TypeError, /options\.maxRequests/],
+        [{ maxRequests: '10', perSeconds: 60 }, TypeError, /options\.maxRequests/],
+        [{ maxRequests: 1e6, perSeconds: 60 }, RangeError, /options\.maxRequests/],
+        [{ maxRequests: 10 }, TypeError, /check: options\.perSeconds must be a number/],
+        [{ maxRequests: 10, perSeconds: '60' }, TypeError, /options\.perSeconds must be a number/],
+        [{ maxRequests: 10, perSeconds: 0 }, RangeError, /options\.perSeconds must be a number of seconds from/],
+        [{ maxRequests: 10, perSeconds: -1 }, RangeError, /options\.perSeconds/],
+        [{ maxRequests: 10, perSeconds: Infinity }, RangeError, /options\.perSeconds/],
+      ])('check options %j', async (options, ErrorType, message) => {
+        await expect(check('k', options as Limit)).rejects.toThrow(ErrorType);
+        await expect(check('k', options as Limit)).rejects.toThrow(message);
+        expect(keys).toEqual([]);
+      });
+
+      it('keys must be non-empty strings', async () => {
+        const limit = { maxRequests: 1, perSeconds: 1 };
+        await expect(rl('check', '', limit)).rejects.toThrow(RangeError);
+        await expect(rl('check', 5, limit)).rejects.toThrow(/check: key must be a string, got 5/);
+        await expect(rl('status', null, limit)).rejects.toThrow(/status: key must be a string/);
+        await expect(rl('reset', undefined)).rejects.toThrow(/reset: key must be a string/);
+        await expect(rl('byIp', null)).rejects.toThrow(/byIp: options must be a plain object/);
+        expect(keys).toEqual([]);
+      });
+    });
+  });
+}

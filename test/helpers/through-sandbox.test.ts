@@ -1,0 +1,62 @@
+/** The helpers as a hook sees them: template syntax rewritten, calls crossing the isolate bridge. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../runtime/cache/clock.js';
+import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.js';
+import { createHelperModules } from '../../runtime/helpers/index.js';
+import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.js';
+import { testSandbox } from '../support/sandbox.js';
+
+describe('helpers through the sandbox', () => {
+  const clock = new ManualClock();
+  const driver = new MemoryCacheDriver({ clock: clock.now });
+  const modules = createHelperModules({
+    helpers: { jwtSecret: 'sandbox-test-secret-0123456789', bcryptRounds: 4 },
+    mode: 'production',
+    cache: { driver, namespace: 'sb', clock: clock.now },
+    request: () => ({ ip: '10.1.2.3', userId: 7, route: 'POST /login' }),
+  });
+  const { sandbox, run } = testSandbox({ wallTimeoutMs: 5000 }, modules);
+  const runTemplate = (source: string) => run(rewriteTemplateSyntax(source).code);
+
+  afterAll(async () => {
+    await sandbox.close();
+    await driver.close();
+  });
+
+  it('runs a hook written in template syntax', async () => {
+    const outcome = await runTemplate(`
+      const slug = @HELPERS.autoSlug('Crème Brûlée!');
+      const digest = @HELPERS.$crypto.sha256('abc');
+      const token = await @HELPERS.$jwt({ sub: String(@USER.id) }, '15m');
+      const hashed = await @HELPERS.$bcrypt.hash('pw');
+      const same = await @HELPERS.$bcrypt.compare('pw', hashed);
+      await @HELPERS.$sleep(1);
+      const limit = await @HELPERS.$rateLimit.byIp({ maxRequests: 2, perSeconds: 60 });
+      return { slug, digest, parts: token.split('.').length, same, limit };
+    `);
+    expect(outcome.error).toBeNull();
+    expect(outcome.data).toMatchObject({
+      slug: 'creme-brulee',
+      digest: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      parts: 3,
+      same: true,
+      limit: { allowed: true, remaining: 1, limit: 2, window: 60, retryAfter: 0 },
+    });
+  });
+
+  it('bad input is a catchable error with its name and message', async () => {
+    const outcome = await runTemplate(`
+      const errors = [];
+      try { @HELPERS.$crypto.randomBytes(5000); } catch (e) { errors.push([e.name, e.message]); }
+      try { await @HELPERS.$jwt({}, '2 weeks'); } catch (e) { errors.push([e.name, e.message]); }
+      try { @HELPERS.autoSlug(() => 1); } catch (e) { errors.push([e.name, e.message]); }
+      return errors;
+    `);
+    expect(outcome.error).toBeNull();
+    expect(outcome.data).toEqual([
+      ['RangeError', expect.stringContaining('$helpers.$crypto.randomBytes: size must be an integer from 0 to 4096')],
+      ['TypeError', expect.stringContaining("$helpers.$jwt: expiresIn must be a span like '30s'")],
+      ['TypeError', expect.stringContaining('$helpers.autoSlug: text must be a string, got an unrepresentable value')],
+    ]);
+  });
+});
