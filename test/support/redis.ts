@@ -212,12 +212,13 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
-/** REDIS_URL, else the local default, else a private server; or the reason none could be had. */
+/** REDIS_TEST_URL or REDIS_URL, else the local default, else a private server; or the reason none could be had. */
 export async function findRedis(): Promise<TestRedis | { reason: string }> {
-  const envUrl = process.env.REDIS_URL;
+  const envName = process.env.REDIS_TEST_URL ? 'REDIS_TEST_URL' : 'REDIS_URL';
+  const envUrl = process.env[envName];
   if (envUrl) {
     if (await pingRedis(envUrl)) return { url: envUrl, source: 'REDIS_URL', close: async () => {} };
-    return { reason: `REDIS_URL=${redactUrl(envUrl)} does not answer PING` };
+    return { reason: `${envName}=${redactUrl(envUrl)} does not answer PING` };
   }
   if (await pingRedis(LOCAL_URL)) return { url: LOCAL_URL, source: 'local', close: async () => {} };
   if (!hasRedisServerBinary()) return { reason: `nothing answers at ${LOCAL_URL} and no redis-server binary to start one` };
