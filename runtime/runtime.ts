@@ -16,7 +16,7 @@ import type { Envelope } from './context/envelope.js';
 import type { CacheDriver, Clock } from './cache/driver.js';
 import { createCacheDriver } from './cache/create-driver.js';
 import { createCacheModule } from './cache/cache-module.js';
-import { DatabaseHandle } from './repos/database-handle.js';
+import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.js';
 import { createReposModule } from './repos/repos-module.js';
 import { createHelperModules } from './helpers/index.js';
 
@@ -40,8 +40,8 @@ export interface RuntimeOptions {
   cacheDriver?: CacheDriver;
   /** The clock `cacheDriver` runs on, when it is not the wall clock ($rateLimit reports times from it). */
   clock?: Clock;
-  /** Use this database instead of the configured one. The runtime does not close it. */
-  database?: DatabaseHandle;
+  /** Use this database (open, or a handle that opens on first use) instead of the configured one. The runtime does not close it. */
+  database?: DatabaseSource;
   /** More `$ctx` members: the bridge's extension point. */
   modules?: readonly HostModule[];
 }
@@ -72,8 +72,12 @@ export class Runtime {
     const closers: Array<() => Promise<void> | void> = [];
     const driver = options.cacheDriver ?? createCacheDriver(config.cache);
     if (!options.cacheDriver) closers.push(() => driver.close());
-    const database = options.database ?? new DatabaseHandle(config.database);
-    if (!options.database) closers.push(() => database.close());
+    let database = options.database;
+    if (!database) {
+      const handle = new DatabaseHandle(config.database);
+      closers.push(() => handle.close());
+      database = handle;
+    }
 
     const cache = { driver, namespace: config.cache.namespace, clock: options.clock };
     const modules: HostModule[] = [

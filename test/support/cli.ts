@@ -28,7 +28,7 @@ export function scratchProject(extraFiles: Record<string, string> = {}): string 
 }
 
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; viaShebang?: boolean }): Promise<CliResult> {
-  const env = { ...process.env, NO_COLOR: '1', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
   if (options.env?.REDIS_URL) env.REDIS_URL = options.env.REDIS_URL;

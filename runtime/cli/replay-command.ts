@@ -1,0 +1,112 @@
+/**
+ * `enfyra-run replay [paths...]`: replays fixture files (runtime/replay/FORMAT.md)
+ * and reports. Exit codes: 0 all passed, 1 a fixture failed, 2 a fixture file
+ * is invalid (or a usage/config error). The text report always ends with the
+ * line `N passed, N failed`.
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { loadConfig } from '../config/load.js';
+import { Progress } from '../replay/reporters/progress.js';
+import { formatFixture, formatSummary } from '../replay/reporters/text.js';
+import { formatJsonReport } from '../replay/reporters/json.js';
+import { formatJunitReport } from '../replay/reporters/junit.js';
+import { DEFAULT_JOBS, runReplay, type RunOutcome } from '../replay/runner.js';
+import { colorsFor } from './output.js';
+import { UsageError } from './usage-error.js';
+
+export interface ReplayFlags {
+  config?: string;
+  reporter?: 'text' | 'json' | 'junit';
+  out?: string;
+  update?: boolean;
+  real?: boolean;
+  jobs?: number;
+  filter?: string;
+}
+
+/** Fixture files per process below which another process costs more than it saves. */
+const FILES_PER_PROCESS = 16;
+
+export async function replayCommand(paths: string[], flags: ReplayFlags): Promise<number> {
+  const reporter = flags.reporter ?? 'text';
+  const config = loadConfig({ configPath: flags.config });
+  const jobs = flags.jobs ?? DEFAULT_JOBS;
+  // Text goes to stdout unless a json/junit report does.
+  const textOut = reporter === 'text' || flags.out !== undefined;
+  const c = colorsFor(process.stdout);
+  const progress = new Progress(process.stderr);
+  const write = (text: string) => {
+    progress.clear();
+    if (textOut) process.stdout.write(text);
+    progress.render();
+  };
+
+  const outcome = await runReplay({
+    config,
+    cwd: process.cwd(),
+    paths,
+    filter: flags.filter,
+    real: flags.real,
+    update: flags.update,
+    jobs,
+    onPlan: (total) => progress.start(total),
+    onWarning(message) {
+      progress.clear();
+      process.stderr.write(`enfyra-run: ${message}\n`);
+    },
+    onResult(result) {
+      progress.tick();
+      write(formatFixture(result, c));
+    },
+    workerCount: (files) => workerCount(files, jobs),
+  });
+  progress.clear();
+
+  if (outcome.results.length === 0) {
+    process.stderr.write(`enfyra-run: no fixture files found${flags.filter ? ` matching "${flags.filter}"` : ''}\n`);
+  }
+  if (textOut) process.stdout.write(formatSummary(outcome.summary, outcome.results.length));
+  const report = reportText(reporter, outcome);
+  if (flags.out !== undefined) writeReport(flags.out, report ?? textReport(outcome));
+  else if (report !== null) process.stdout.write(report);
+  return exitCode(outcome);
+}
+
+function reportText(reporter: string, outcome: RunOutcome): string | null {
+  if (reporter === 'json') return formatJsonReport(outcome.results, outcome.summary);
+  if (reporter === 'junit') return formatJunitReport(outcome.results, outcome.summary);
+  return null;
+}
+
+function textReport(outcome: RunOutcome): string {
+  return outcome.results.map((r) => formatFixture(r)).join('') + formatSummary(outcome.summary, outcome.results.length);
+}
+
+function writeReport(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new UsageError(`cannot write the report to ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export function exitCode(outcome: RunOutcome): number {
+  if (outcome.summary.invalid > 0 || outcome.results.length === 0) return 2;
+  return outcome.summary.failed > 0 ? 1 : 0;
+}
+
+/**
+ * Worker processes besides this one: ENFYRA_REPLAY_WORKERS when set, else
+ * one per extra core (up to --jobs processes in all), and only when each
+ * process would get enough files to pay for its start-up.
+ */
+export function workerCount(files: number, jobs: number, env: NodeJS.ProcessEnv = process.env): number {
+  const forced = env.ENFYRA_REPLAY_WORKERS;
+  if (forced !== undefined && forced !== '') {
+    const n = Number(forced);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`ENFYRA_REPLAY_WORKERS must be a whole number >= 0 (got "${forced}")`);
+    return n;
+  }
+  return Math.max(0, Math.min(jobs, availableParallelism(), Math.floor(files / FILES_PER_PROCESS)) - 1);
+}

@@ -1,0 +1,151 @@
+/**
+ * A schema-valid fixture → steps the runner can execute: hooks resolved to
+ * files that exist, request defaults merged, tables and matchers checked.
+ * Every problem is a FixtureError naming the field.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { HookChainTargets } from '../runtime.js';
+import type { HookRequest } from '../context/request.js';
+import { parseDuration } from './duration.js';
+import { FixtureError, fromZod } from './fixture-error.js';
+import type { PathSegment } from './field-path.js';
+import { isPlainObject } from './json-value.js';
+import { findBadMatcher } from './matchers.js';
+import { DEFAULT_START_TIME, type Fixture, type Step } from './model.js';
+import {
+  advanceStepSchema,
+  requestStepSchema,
+  stateStepSchema,
+  type ChainSpec,
+  type ExpectSpec,
+  type FixtureSpec,
+  type StateSpec,
+} from './schema.js';
+
+export interface NormalizeContext {
+  /** Hook paths in fixtures are relative to this folder (the project root). */
+  root: string;
+  /** Tables of the database schema; when given, fixtures naming others are invalid. */
+  tables?: ReadonlySet<string>;
+}
+
+interface Target {
+  hook?: string;
+  chain?: ChainSpec;
+  table?: string;
+}
+
+type Normalized = Omit<Fixture, 'file' | 'displayPath' | 'name'>;
+
+export function normalizeFixture(spec: FixtureSpec, raw: Record<string, unknown>, context: NormalizeContext): Normalized {
+  if (spec.hook !== undefined && spec.chain !== undefined) throw new FixtureError(['chain'], 'use either "hook" or "chain", not both');
+  if (spec.state) checkState(spec.state, ['state'], context);
+  const env = spec.env ?? {};
+  const single = spec.expect !== undefined;
+  const rawSteps: unknown[] = single ? [{ expect: raw.expect }] : (spec.steps ?? []);
+  const steps = rawSteps.map((rawStep, i): Step => {
+    const at: PathSegment[] = single ? [] : ['steps', i];
+    const index = i + 1;
+    const base = (name: string | undefined) => ({
+      index,
+      name,
+      label: single ? 'request' : name ? `step ${index} "${name}"` : `step ${index}`,
+    });
+    const kind = stepKind(rawStep);
+    if (kind === 'advance') {
+      const step = parseWith(advanceStepSchema, rawStep, at);
+      return { ...base(step.name), kind, ms: parseDuration(step.advance)! };
+    }
+    if (kind === 'state') {
+      const step = parseWith(stateStepSchema, rawStep, at);
+      checkState(step.state, [...at, 'state'], context);
+      return { ...base(step.name), kind, state: step.state };
+    }
+    const own = parseWith(requestStepSchema, rawStep, at);
+    if (own.hook !== undefined && own.chain !== undefined) throw new FixtureError([...at, 'chain'], 'use either "hook" or "chain", not both');
+    const ownTarget = own.hook !== undefined || own.chain !== undefined;
+    const target: Target = ownTarget ? own : spec;
+    const targetAt = ownTarget ? at : [];
+    const expectPath = single ? ['expect'] : [...at, 'expect'];
+    checkExpect(own.expect, expectPath, context);
+    return {
+      ...base(own.name),
+      kind: 'request',
+      ...resolveTargets(target, targetAt, at, context.root),
+      table: own.table ?? spec.table,
+      request: { ...spec.request, ...own.request, env },
+      expect: own.expect,
+      expectPath,
+    };
+  });
+  return { startTime: startTime(spec.startTime), state: spec.state, steps, raw };
+}
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown, at: PathSegment[]): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw fromZod(parsed.error, at);
+  return parsed.data;
+}
+
+function stepKind(raw: unknown): 'request' | 'advance' | 'state' {
+  if (!isPlainObject(raw)) return 'request';
+  if ('advance' in raw) return 'advance';
+  if ('state' in raw && !('expect' in raw) && !('request' in raw)) return 'state';
+  return 'request';
+}
+
+function startTime(value: string | number | undefined): number {
+  if (value === undefined) return DEFAULT_START_TIME;
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
+function resolveTargets(
+  target: Target,
+  targetAt: PathSegment[],
+  stepAt: PathSegment[],
+  root: string,
+): { targets: HookChainTargets; hookLabel: string } {
+  const file = (p: string, at: PathSegment[]) => resolveHook(root, p, at);
+  if (target.hook !== undefined) return { targets: { handler: file(target.hook, [...targetAt, 'hook']) }, hookLabel: target.hook };
+  const chain = target.chain;
+  if (!chain) throw new FixtureError([...stepAt, 'hook'], 'required: the hook to run ("hook", or "chain" with pre/handler/post), here or at the top level');
+  const at = [...targetAt, 'chain'];
+  return {
+    targets: {
+      pre: (chain.pre ?? []).map((p, i) => file(p, [...at, 'pre', i])),
+      handler: chain.handler === undefined ? undefined : file(chain.handler, [...at, 'handler']),
+      post: (chain.post ?? []).map((p, i) => file(p, [...at, 'post', i])),
+    },
+    hookLabel: chain.handler ?? chain.pre?.[0] ?? chain.post![0]!,
+  };
+}
+
+function resolveHook(root: string, hook: string, at: PathSegment[]): string {
+  const absolute = path.resolve(root, hook);
+  let isFile = false;
+  try {
+    isFile = statSync(absolute).isFile();
+  } catch {
+    // reported below
+  }
+  if (!isFile) throw new FixtureError(at, `hook file not found: ${hook} (paths are relative to ${root})`);
+  return absolute;
+}
+
+function checkState(state: StateSpec, at: PathSegment[], context: NormalizeContext): void {
+  for (const table of Object.keys(state.tables ?? {})) checkTable(table, [...at, 'tables', table], context);
+}
+
+function checkExpect(expect: ExpectSpec, at: PathSegment[], context: NormalizeContext): void {
+  for (const table of Object.keys(expect.tables ?? {})) checkTable(table, [...at, 'tables', table], context);
+  const bad = findBadMatcher(expect);
+  if (bad) throw new FixtureError([...at, ...bad.path], bad.message);
+}
+
+function checkTable(table: string, at: PathSegment[], context: NormalizeContext): void {
+  if (context.tables && !context.tables.has(table)) {
+    throw new FixtureError(at, `unknown table "${table}" (tables: ${[...context.tables].join(', ') || 'none'})`);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Replays one fixture file in an environment: starting state, then the steps
+ * in order. A sequence stops at its first failing step (later steps would
+ * only fail in its wake) unless every step's actual result is wanted (--update).
+ */
+import { roundMs } from '../context/envelope.js';
+import { checkStep, type StepActual } from './check.js';
+import type { ReplayEnvironment } from './environment.js';
+import type { Fixture, RequestStep, Step } from './model.js';
+import type { FixtureResult, StepResult } from './result.js';
+import { applyState, readCache, readRows } from './state.js';
+
+export interface RunFixtureOptions {
+  /** Run every step even after a failure, and keep every step's actual result. */
+  runAll?: boolean;
+}
+
+export async function runFixture(fixture: Fixture, env: ReplayEnvironment, options: RunFixtureOptions = {}): Promise<FixtureResult> {
+  const started = performance.now();
+  const result: FixtureResult = {
+    file: fixture.file,
+    displayPath: fixture.displayPath,
+    name: fixture.name,
+    status: 'passed',
+    durationMs: 0,
+    steps: [],
+  };
+  try {
+    if (fixture.state) await applyState(fixture.state, env.cache, env.database);
+  } catch (err) {
+    result.status = 'failed';
+    result.error = `starting state: ${(err as Error).message}`;
+  }
+  for (const step of fixture.steps) {
+    if (result.status === 'failed' && !options.runAll) {
+      result.steps.push({ ...stepHeader(step), status: 'skipped', mismatches: [], durationMs: 0 });
+      continue;
+    }
+    const outcome = await runStep(step, env, options);
+    result.steps.push(outcome);
+    if (outcome.status === 'failed') result.status = 'failed';
+  }
+  result.durationMs = roundMs(performance.now() - started);
+  return result;
+}
+
+async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepResult> {
+  const started = performance.now();
+  const done = (rest: Pick<StepResult, 'status' | 'mismatches' | 'error' | 'actual'>): StepResult => ({
+    ...stepHeader(step),
+    ...rest,
+    durationMs: roundMs(performance.now() - started),
+  });
+  try {
+    if (step.kind === 'advance') await env.advance(step.ms);
+    else if (step.kind === 'state') await applyState(step.state, env.cache, env.database);
+    else {
+      const actual = await runRequest(step, env);
+      const mismatches = checkStep(step.expect, actual);
+      const failed = mismatches.length > 0;
+      return done({ status: failed ? 'failed' : 'passed', mismatches, actual: failed || options.runAll ? actual : undefined });
+    }
+    return done({ status: 'passed', mismatches: [] });
+  } catch (err) {
+    return done({ status: 'failed', mismatches: [], error: (err as Error)?.message ?? String(err) });
+  }
+}
+
+async function runRequest(step: RequestStep, env: ReplayEnvironment): Promise<StepActual> {
+  const { envelope } = await env.runtime.runChain(step.targets, step.request, { mainTable: step.table });
+  const tables: StepActual['tables'] = {};
+  for (const [table, rows] of Object.entries(step.expect.tables ?? {})) {
+    tables[table] = await readRows(env.database, table, Object.keys(rows));
+  }
+  return { envelope, cache: await readCache(env.cache, Object.keys(step.expect.cache ?? {})), tables };
+}
+
+function stepHeader(step: Step): Pick<StepResult, 'index' | 'label' | 'kind' | 'hook'> {
+  return { index: step.index, label: step.label, kind: step.kind, ...(step.kind === 'request' ? { hook: step.hookLabel } : {}) };
+}

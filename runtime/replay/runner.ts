@@ -1,0 +1,101 @@
+/**
+ * A whole replay run: pick the files, replay them with bounded concurrency
+ * (in this process, or spread over worker processes), deliver each result in
+ * file order as soon as it and those before it are done.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
+import { roundMs } from '../context/envelope.js';
+import { discoverFixtureFiles } from './discover.js';
+import { displayName, loadFixture } from './load.js';
+import { Replayer } from './replayer.js';
+import { summarize, type FixtureResult, type Summary } from './result.js';
+import { drain, OrderedQueue } from './work-queue.js';
+import { runWorker, workersAvailable } from './workers.js';
+
+export interface RunOptions {
+  config: ResolvedConfig;
+  cwd: string;
+  /** Files or folders; none: the fixtures folder's `requests/` (or the fixtures folder itself). */
+  paths?: readonly string[];
+  /** Only fixtures whose path or name contains this text. */
+  filter?: string;
+  real?: boolean;
+  update?: boolean;
+  /** Fixture files replayed at once (default 4). */
+  jobs?: number;
+  /** Worker processes to start besides this one, for a run of `files` fixture files (default none). */
+  workerCount?: (files: number) => number;
+  /** Called once the files are known. */
+  onPlan?: (total: number) => void;
+  /** A worker process failed (its files are replayed elsewhere or reported as failed). */
+  onWarning?: (message: string) => void;
+  /** Called per fixture, in file order. */
+  onResult?: (result: FixtureResult, index: number) => void;
+}
+
+export interface RunOutcome {
+  results: FixtureResult[];
+  summary: Summary;
+  /** Names this run's cache namespaces and table prefixes under --real. */
+  runId: string;
+}
+
+export const DEFAULT_JOBS = 4;
+
+export async function runReplay(options: RunOptions): Promise<RunOutcome> {
+  const started = performance.now();
+  const files = selectFiles(options);
+  options.onPlan?.(files.length);
+  const runId = newRunId();
+  const queue = new OrderedQueue<string, FixtureResult>(files, options.onResult);
+  const workers = workersAvailable() ? (options.workerCount?.(files.length) ?? 0) : 0;
+  const concurrency = Math.ceil((options.jobs ?? DEFAULT_JOBS) / (workers + 1));
+  const crashed = (file: string, error: string) => failedResult(file, options.cwd, error);
+  const replayer = await Replayer.create({ ...options, runId });
+  try {
+    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), runId };
+    const running = Array.from({ length: workers }, () =>
+      runWorker({ init, queue, concurrency, crashed, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
+    );
+    await drain(queue, concurrency, (file, slot) => replayer.replayFile(file, slot));
+    // The queue is empty: a worker still starting up has nothing left to do.
+    for (const worker of running) worker.stopIfStarting();
+    await Promise.all(running.map((worker) => worker.done));
+  } finally {
+    await replayer.close();
+  }
+  const results = queue.finish((file) => crashed(file, 'not replayed: its worker process failed'));
+  return { results, summary: summarize(results, roundMs(performance.now() - started)), runId };
+}
+
+function failedResult(file: string, cwd: string, error: string): FixtureResult {
+  const displayPath = displayName(cwd, file);
+  return { file, displayPath, name: displayPath, status: 'failed', durationMs: 0, steps: [], error };
+}
+
+export function selectFiles(options: Pick<RunOptions, 'config' | 'cwd' | 'paths' | 'filter'>): string[] {
+  const { config, cwd } = options;
+  const paths = options.paths?.length ? options.paths : [defaultFixturePath(config)];
+  const files = discoverFixtureFiles(paths, cwd, { exclude: [config.database.schema, config.database.seed] });
+  const filter = options.filter;
+  if (!filter) return files;
+  return files.filter((file) => {
+    const loaded = loadFixture(file, { cwd, root: config.root });
+    const name = loaded.ok ? loaded.fixture.name : '';
+    return (loaded.ok ? loaded.fixture.displayPath : loaded.invalid.displayPath).includes(filter) || name.includes(filter);
+  });
+}
+
+/** `<fixturesDir>/requests` when it exists, else the fixtures folder. */
+export function defaultFixturePath(config: ResolvedConfig): string {
+  const requests = path.join(config.fixturesDir, 'requests');
+  return existsSync(requests) ? requests : config.fixturesDir;
+}
+
+/** 6 hex digits: short enough for table prefixes, random enough that concurrent runs differ. */
+function newRunId(): string {
+  return randomBytes(3).toString('hex');
+}

@@ -1,0 +1,102 @@
+/**
+ * The fixture file format (FORMAT.md), as zod schemas. Objects are strict:
+ * a misspelt field is an error, never a silently ignored expectation.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const duration = z
+  .union([z.number(), z.string()])
+  .refine((v) => parseDuration(v) !== null, 'expected a duration: milliseconds, or text like "250ms", "60s", "5m", "1h30m", "7d"');
+
+const hookPath = z.string().min(1, 'expected a hook file path');
+
+export const chainSchema = z
+  .strictObject({
+    pre: z.array(hookPath).optional(),
+    handler: hookPath.optional(),
+    post: z.array(hookPath).optional(),
+  })
+  .refine((c) => c.handler !== undefined || (c.pre?.length ?? 0) + (c.post?.length ?? 0) > 0, 'a chain needs at least one hook');
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const requestSchema = z.strictObject({
+  params: jsonObject.optional(),
+  query: jsonObject.optional(),
+  body: z.unknown().optional(),
+  /** null: an anonymous request; omitted: the default local user (id 1). */
+  user: z.unknown().optional(),
+  method: z.string().min(1).optional(),
+  url: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  ip: z.string().optional(),
+  share: jsonObject.optional(),
+});
+
+const cacheEntrySchema = z
+  .strictObject({ value: z.unknown(), ttl: duration.nullable().optional() })
+  .refine((e) => 'value' in e && e.value !== undefined, { message: 'required (the value to store)', path: ['value'] });
+
+export const stateSchema = z.strictObject({
+  /** Logical key → entry (stored under the run's namespace), or null to delete the key. */
+  cache: z.record(z.string().min(1), cacheEntrySchema.nullable()).optional(),
+  /** Table → rows to upsert by primary key. */
+  tables: z.record(z.string(), z.array(jsonObject)).optional(),
+});
+
+export const expectSchema = z.strictObject({
+  statusCode: z.int().min(100).max(599).optional(),
+  data: z.unknown().optional(),
+  dataMatch: z.unknown().optional(),
+  error: z.union([z.null(), jsonObject]).optional(),
+  logs: z.array(z.unknown()).optional(),
+  logsContain: z.array(z.string()).optional(),
+  cache: z.record(z.string().min(1), z.unknown()).optional(),
+  tables: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+
+const named = { name: z.string().optional(), description: z.string().optional() };
+const target = { hook: hookPath.optional(), chain: chainSchema.optional(), table: z.string().min(1).optional() };
+
+export const requestStepSchema = z.strictObject({ ...named, ...target, request: requestSchema.optional(), expect: expectSchema });
+export const advanceStepSchema = z.strictObject({ ...named, advance: duration });
+export const stateStepSchema = z.strictObject({ ...named, state: stateSchema });
+
+export const fixtureSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    $comment: z.string().optional(),
+    ...named,
+    ...target,
+    /** `$ctx.$env` of every step (default {}), never the machine's environment. */
+    env: z.record(z.string(), z.string()).optional(),
+    /** Where the virtual clock starts: ISO date text or epoch ms (default 2024-01-01T00:00:00Z). */
+    startTime: z.union([z.iso.datetime({ offset: true }), z.number().int()]).optional(),
+    /** Request fields every step starts from (a step's own fields win, field by field). */
+    request: requestSchema.optional(),
+    /** Cache entries and table rows in place before the first step. */
+    state: stateSchema.optional(),
+    /** A one-request fixture: its expectations (use this or `steps`). */
+    expect: expectSchema.optional(),
+    /** A sequence sharing cache, database and clock. */
+    steps: z.array(z.unknown()).min(1, 'expected at least one step').optional(),
+  })
+  .check((ctx) => {
+    const f = ctx.value;
+    if ((f.expect === undefined) === (f.steps === undefined)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: f,
+        path: [f.steps === undefined ? 'expect' : 'steps'],
+        message: f.steps === undefined ? 'required: "expect" (a one-request fixture) or "steps" (a sequence)' : 'use either "expect" or "steps", not both',
+      });
+    }
+  });
+
+export type ChainSpec = z.infer<typeof chainSchema>;
+export type RequestSpec = z.infer<typeof requestSchema>;
+export type StateSpec = z.infer<typeof stateSchema>;
+export type ExpectSpec = z.infer<typeof expectSchema>;
+export type RequestStepSpec = z.infer<typeof requestStepSchema>;
+export type FixtureSpec = z.infer<typeof fixtureSchema>;

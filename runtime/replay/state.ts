@@ -1,0 +1,72 @@
+/**
+ * Starting state in, end state out: cache entries under the environment's
+ * namespace (values encoded as `$ctx.$cache` encodes them) and table rows
+ * through the same repositories `$ctx.$repos` uses.
+ */
+import { decode, encode } from '../cache/codec.js';
+import { namespacedKey } from '../cache/keys.js';
+import type { Database } from '../repos/database.js';
+import type { Row } from '../repos/repository.js';
+import { parseDuration } from './duration.js';
+import type { CacheAccess } from './environment.js';
+import type { StateSpec } from './schema.js';
+
+export async function applyState(state: StateSpec, cache: CacheAccess, database: Database): Promise<void> {
+  for (const [key, entry] of Object.entries(state.cache ?? {})) {
+    if (entry === null) {
+      await cache.driver.delete(namespacedKey(cache.namespace, key));
+      continue;
+    }
+    const ttl = entry.ttl === undefined || entry.ttl === null ? null : parseDuration(entry.ttl)!;
+    await cache.driver.set(namespacedKey(cache.namespace, key), encode(entry.value)!, ttl);
+  }
+  for (const [table, rows] of Object.entries(state.tables ?? {})) {
+    for (const [i, row] of rows.entries()) {
+      try {
+        await upsert(database, table, row);
+      } catch (err) {
+        throw new Error(`state.tables.${table}[${i}]: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** Row with this primary key updated with the given fields, or inserted when there is none. */
+async function upsert(database: Database, table: string, row: Record<string, unknown>): Promise<void> {
+  const repository = database.repository(table);
+  const pk = repository.table.primaryKey.name;
+  const id = row[pk];
+  if (id !== undefined && id !== null && (await findById(database, table, id))) {
+    const { [pk]: _, ...data } = row;
+    await repository.update({ id, data });
+  } else {
+    await repository.create({ data: row });
+  }
+}
+
+/** Decoded values of logical keys; absent keys are left out. */
+export async function readCache(cache: CacheAccess, keys: readonly string[]): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const raw = await cache.driver.get(namespacedKey(cache.namespace, key));
+    if (raw !== null) out[key] = decode(raw);
+  }
+  return out;
+}
+
+/** Rows of `table` by primary key (as written in the fixture: object keys are text); missing rows are left out. */
+export async function readRows(database: Database, table: string, ids: readonly string[]): Promise<Record<string, Row>> {
+  const out: Record<string, Row> = {};
+  for (const id of ids) {
+    const row = await findById(database, table, id);
+    if (row) out[id] = row;
+  }
+  return out;
+}
+
+async function findById(database: Database, table: string, id: unknown): Promise<Row | undefined> {
+  const repository = database.repository(table);
+  const pk = repository.table.primaryKey.name;
+  const found = await repository.find({ filter: { [pk]: { _eq: id } }, limit: 1 });
+  return found.data[0];
+}

@@ -1,0 +1,40 @@
+/** Worker processes, driven directly (they run the compiled worker from dist/, which `npm test` builds first). */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../runtime/config/load.js';
+import type { FixtureResult } from '../../runtime/replay/result.js';
+import type * as WorkersModule from '../../runtime/replay/workers.js';
+import type * as QueueModule from '../../runtime/replay/work-queue.js';
+import { PROJECT_ROOT } from '../support/cli.js';
+import { replayIn, timeless } from './support.js';
+import { selectFiles } from '../../runtime/replay/runner.js';
+
+const dist = (file: string) => import(pathToFileURL(path.join(PROJECT_ROOT, 'dist/runtime/replay', file)).href);
+const { runWorker } = (await dist('workers.js')) as typeof WorkersModule;
+const { OrderedQueue } = (await dist('work-queue.js')) as typeof QueueModule;
+
+const crashed = (file: string, error: string): FixtureResult => ({ file, displayPath: file, name: file, status: 'failed', durationMs: 0, steps: [], error });
+
+describe('replay worker processes', () => {
+  it('a worker alone replays every file with the same results as this process', async () => {
+    const config = loadConfig({ cwd: PROJECT_ROOT, env: {} });
+    const files = selectFiles({ config, cwd: PROJECT_ROOT });
+    const delivered: number[] = [];
+    const queue = new OrderedQueue<string, FixtureResult>(files, (_r, i) => delivered.push(i));
+    await runWorker({ init: { config, cwd: PROJECT_ROOT, real: false, update: false, runId: 'test01' }, queue, concurrency: 3, crashed }).done;
+    const results = queue.finish((file) => crashed(file, 'not replayed'));
+    expect(delivered).toEqual(files.map((_, i) => i));
+    expect(timeless(results)).toEqual(timeless((await replayIn(PROJECT_ROOT)).results));
+  });
+
+  it('a worker that cannot start takes no files; they are reported, not lost', async () => {
+    const config = loadConfig({ cwd: PROJECT_ROOT, env: {} });
+    const broken = { ...config, database: { ...config.database, schema: '/nonexistent/schema.json' } };
+    const files = selectFiles({ config, cwd: PROJECT_ROOT });
+    const queue = new OrderedQueue<string, FixtureResult>(files);
+    await runWorker({ init: { config: broken, cwd: PROJECT_ROOT, real: false, update: false, runId: 'test02' }, queue, concurrency: 2, crashed }).done;
+    const results = queue.finish((file) => crashed(file, 'not replayed'));
+    expect(results.map((r) => r.error)).toEqual(files.map(() => 'not replayed'));
+  });
+});
