@@ -118,6 +118,19 @@ for (const [name, makeDriver] of drivers) {
       expect(busy).toMatchObject({ statusCode: 409, error: { name: 'ConflictException', message: 'Record is currently being modified' } });
     });
 
+    it('rate-limit-atomic (template syntax, $cache.incr): 20 concurrent requests, exactly 10 pass', async () => {
+      const request = { url: '/burst', user: { id: 5 } };
+      const results = await Promise.all(Array.from({ length: 20 }, () => runtime.run(hook('rate-limit-atomic.js'), request)));
+      expect(results.filter((r) => r.statusCode === 200)).toHaveLength(10);
+      expect(results.filter((r) => r.statusCode === 429)).toHaveLength(10);
+    });
+
+    it('$helpers.$rateLimit.byUser: 20 concurrent requests with maxRequests 10, exactly 10 allowed', async () => {
+      const source = `return await $ctx.$helpers.$rateLimit.byUser({ maxRequests: 10, perSeconds: 60 })`;
+      const results = await Promise.all(Array.from({ length: 20 }, () => runtime.run({ source }, { user: { id: 6 }, url: '/rl' })));
+      expect(results.filter((r) => (r.data as { allowed: boolean }).allowed)).toHaveLength(10);
+    });
+
     it('a hook that ends holding a lock gets a warning naming the key', async () => {
       const r = await runtime.run({ source: `await $ctx.$cache.acquire('lock:forgotten', 'me', 10000); return 1;` });
       expect(r.logs.join('\n')).toMatch(/warning: .*lock:forgotten/);
