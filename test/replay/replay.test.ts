@@ -31,7 +31,7 @@ describe('replaying the repository fixtures', () => {
     const dir = project();
     const hook = path.join(dir, 'hooks/rate-limit.js');
     writeFileSync(hook, readFileSync(hook, 'utf8').replace('currentCount >= 10', 'currentCount >= 5').replace('limit: 10', 'limit: 5'));
-    const outcome = await replayIn(dir, { filter: 'rate-limit' });
+    const outcome = await replayIn(dir, { filter: 'requests/rate-limit.json' });
     expect(exitCode(outcome)).toBe(1);
     const [result] = outcome.results;
     expect(result?.status).toBe('failed');
@@ -41,7 +41,7 @@ describe('replaying the repository fixtures', () => {
 
     // With the limit text unchanged, the first difference is the status of the 6th request.
     writeFileSync(hook, readFileSync(hook, 'utf8').replace('limit: 5', 'limit: 10'));
-    const again = await replayIn(dir, { filter: 'rate-limit' });
+    const again = await replayIn(dir, { filter: 'requests/rate-limit.json' });
     const report = text(again);
     expect(report).toContain('step 6 "request 6" (hooks/rate-limit.js):');
     expect(report).toMatch(/statusCode\n\s+expected: 200\n\s+actual: {3}429/);
