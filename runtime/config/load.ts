@@ -72,7 +72,8 @@ export function resolveConfig(
     throw new ConfigError(`${label}: field "${field}": ${issue.message}`);
   }
   const config = applyEnv(parsed.data, where.env ?? {});
-  const abs = (p: string) => path.resolve(where.root, p);
+  // ':memory:' is SQLite's name for a private in-memory database, not a file.
+  const abs = (p: string) => (p === ':memory:' ? p : path.resolve(where.root, p));
   return {
     ...config,
     hooksDir: abs(config.hooksDir),

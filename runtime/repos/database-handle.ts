@@ -1,0 +1,50 @@
+/**
+ * The configured database, opened on first use: a run whose hooks never
+ * touch `$repos` never creates the SQLite file or connects to a server. The
+ * schema and seed files are read up front, so mistakes in them are reported
+ * (as ConfigErrors) before any hook runs.
+ */
+import { ConfigError } from '../config/load.js';
+import type { DatabaseConfig } from '../config/schema.js';
+import { HttpError } from '../context/http-errors.js';
+import { openDatabase, type Database, type OpenOptions } from './database.js';
+import { loadFixtures } from './fixtures.js';
+
+export class DatabaseHandle {
+  private readonly options: OpenOptions;
+  private opening: Promise<Database> | null = null;
+
+  constructor(
+    private readonly config: DatabaseConfig,
+    options: OpenOptions = {},
+  ) {
+    this.options = { ...options, fixtures: options.fixtures ?? loadFixtures(config) };
+  }
+
+  /**
+   * The open database. A server that cannot be reached is a 503-class error
+   * (as for the cache); a failed open is retried by the next call.
+   */
+  open(): Promise<Database> {
+    this.opening ??= openDatabase(this.config, this.options).catch((err: unknown) => {
+      this.opening = null;
+      if (err instanceof ConfigError || err instanceof HttpError) throw err;
+      throw new HttpError(503, `database unavailable: ${(err as Error).message ?? String(err)}`);
+    });
+    return this.opening;
+  }
+
+  async close(): Promise<void> {
+    const opening = this.opening;
+    this.opening = null;
+    const db = await opening?.catch(() => null);
+    await db?.close();
+  }
+}
+
+/** What `$repos` can run on: an open database, or one to open when first needed. */
+export type DatabaseSource = Database | DatabaseHandle;
+
+export function resolveDatabase(source: DatabaseSource): Promise<Database> {
+  return source instanceof DatabaseHandle ? source.open() : Promise.resolve(source);
+}

@@ -1,0 +1,4 @@
+import { postgresTestDatabase } from '../support/databases.js';
+import { describeRepositoryConformance } from './conformance.js';
+
+describeRepositoryConformance(await postgresTestDatabase());

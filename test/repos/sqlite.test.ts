@@ -1,0 +1,4 @@
+import { sqliteTestDatabase } from '../support/databases.js';
+import { describeRepositoryConformance } from './conformance.js';
+
+describeRepositoryConformance(sqliteTestDatabase());
