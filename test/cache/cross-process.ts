@@ -12,29 +12,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheConfig } from '../../runtime/config/schema.js';
 import type { CacheDriver } from '../../runtime/cache/driver.js';
 import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { compileForChild, type CompiledChild } from './child/compile.js';
 
-const WORKER_TS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child', 'lock-worker.ts');
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child', 'lock-worker.mjs');
 const PROCESSES = 8;
 const ITERATIONS = 50;
 const HOLD_TTL_MS = 1500;
 
 export function crossProcessSuite(name: string, config: () => CacheConfig, prefix = `${name}-xproc-${process.pid}`): void {
   describe(`${name}: locks across processes`, () => {
-    let child: CompiledChild;
     let driver: CacheDriver;
 
     beforeAll(() => {
-      child = compileForChild(WORKER_TS);
       driver = createCacheDriver(config());
     });
     afterAll(async () => {
       await driver?.close();
-      child?.remove();
     });
 
-    const run = (args: string[]) =>
-      spawn(process.execPath, [child.entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = (args: string[]) => spawn(process.execPath, [WORKER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 
     it(`${PROCESSES} processes x ${ITERATIONS} locked increments = ${PROCESSES * ITERATIONS}`, async () => {
       const keys = `${prefix}-counter`;

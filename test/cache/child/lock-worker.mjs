@@ -1,16 +1,16 @@
 /**
- * A separate OS process working against a cache driver (compiled by
- * compile.ts). argv: <mode> <cache config JSON> <key prefix> [...]
+ * A separate OS process working against a cache driver, from the build
+ * output (npm test builds dist/ first). argv: <mode> <cache config JSON> <key prefix> [...]
  *   counter <id> <iterations>: lock-protected read-modify-write of a counter
  *   hold <ttlMs>: take the lock, print {"heldAt": ms}, then wait to be killed
  */
-import { createCacheDriver } from '../../../runtime/cache/create-driver.js';
+import { createCacheDriver } from '../../../dist/runtime/cache/create-driver.js';
 
 const [mode, configJson, prefix, ...rest] = process.argv.slice(2);
-const driver = createCacheDriver(JSON.parse(configJson!));
+const driver = createCacheDriver(JSON.parse(configJson));
 const lockKey = `${prefix}:lock`;
 const counterKey = `${prefix}:counter`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (mode === 'counter') {
   const [id, iterations] = rest;
