@@ -1,0 +1,47 @@
+/**
+ * types/enfyra-ctx.d.ts must describe what hooks really use: every hook under
+ * hooks/ (template syntax rewritten, body wrapped in an async function, as
+ * the sandbox does) type-checks against it with checkJs.
+ */
+import { describe, it, expect } from 'vitest';
+import ts from 'typescript';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.js';
+import { PROJECT_ROOT } from '../support/cli.js';
+
+const DTS = path.join(PROJECT_ROOT, 'types/enfyra-ctx.d.ts');
+
+function diagnosticsFor(files: Record<string, string>): string[] {
+  const options: ts.CompilerOptions = { allowJs: true, checkJs: true, noEmit: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [], strict: false };
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  host.readFile = (name) => files[name] ?? read(name);
+  host.fileExists = ((exists) => (name: string) => name in files || exists(name))(host.fileExists.bind(host));
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version) =>
+    name in files ? ts.createSourceFile(name, files[name]!, version) : getSourceFile(name, version);
+  const program = ts.createProgram([DTS, ...Object.keys(files)], options, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+}
+
+const wrap = (source: string) => `async function hook() {\n${rewriteTemplateSyntax(source).code}\n}\n`;
+
+describe('types/enfyra-ctx.d.ts', () => {
+  it('type-checks every hook under hooks/', () => {
+    const hooks = readdirSync(path.join(PROJECT_ROOT, 'hooks')).filter((f) => f.endsWith('.js'));
+    const files = Object.fromEntries(
+      hooks.map((f) => [path.join('/virtual', f), wrap(readFileSync(path.join(PROJECT_ROOT, 'hooks', f), 'utf8'))]),
+    );
+    expect(hooks.length).toBeGreaterThan(5);
+    expect(diagnosticsFor(files)).toEqual([]);
+  });
+
+  it('catches a misuse (so the check above can fail)', () => {
+    const diagnostics = diagnosticsFor({ '/virtual/bad.js': wrap(`await $ctx.$cache.acquire('k');\nawait $ctx.$cache.gett('k');`) });
+    expect(diagnostics.join('\n')).toMatch(/Expected 3 arguments, but got 1/);
+    expect(diagnostics.join('\n')).toMatch(/Property 'gett' does not exist/);
+  });
+});
