@@ -46,8 +46,12 @@ describe('sandbox limits', () => {
   });
 
   it('allocating past the memory limit ends with a memory error', async () => {
-    const r = await run('const a = []; for (;;) a.push(new Array(100000).fill(1.5));');
+    // A generous CPU limit, so a slow machine reaches the memory limit first.
+    const roomy = testSandbox({ cpuTimeoutMs: 20_000, wallTimeoutMs: 30_000, memoryLimitMb: 32 });
+    const r = await roomy.run('const a = []; for (;;) a.push(new Array(100000).fill(1.5));');
     expect(r.error).toMatchObject({ name: 'MemoryLimitError', limit: 'memory' });
+    expect((await roomy.run('return 2')).data).toBe(2);
+    roomy.sandbox.close();
     await stillServes();
   });
 
