@@ -93,8 +93,9 @@ export function resolveConfig(
 function applyEnv(config: EnfyraConfig, env: NodeJS.ProcessEnv): EnfyraConfig {
   const out = structuredClone(config);
   if (env.REDIS_URL) {
+    // The URL names one server: it replaces a configured Sentinel or Cluster topology.
     out.cache.driver = 'redis';
-    out.cache.redis.url = env.REDIS_URL;
+    out.cache.redis = { ...out.cache.redis, url: env.REDIS_URL, sentinels: undefined, name: undefined, cluster: undefined };
   }
   if (env.NODE_NAME) out.cache.namespace = env.NODE_NAME;
   if (env.DATABASE_URL) {

@@ -10,15 +10,10 @@ import { createCacheModule } from '../../runtime/cache/cache-module.js';
 import { CacheUnavailableError, type CacheDriver } from '../../runtime/cache/driver.js';
 import { cacheSchema } from '../../runtime/config/schema.js';
 import { Scope } from '../../runtime/sandbox/invocation-scope.js';
-import { freePort, hasRedisServerBinary, startRedisServer, type RedisServer } from '../support/redis.js';
+import { canStartRedis, freePort, startRedisServer, type RedisServer } from '../support/redis.js';
 
 const COMMAND_TIMEOUT_MS = 1000;
-const canStart = hasRedisServerBinary();
-if (!canStart) {
-  const message = 'Redis fault tests: no redis-server binary to start a private server';
-  if (process.env.ENFYRA_REQUIRE_REDIS === '1') throw new Error(message);
-  console.warn(`\n!!! SKIPPING ${message}.\n`);
-}
+const canStart = canStartRedis('Redis fault tests', ['redis-server']);
 
 const driverFor = (url: string): CacheDriver =>
   createCacheDriver(cacheSchema.parse({ driver: 'redis', redis: { url, commandTimeoutMs: COMMAND_TIMEOUT_MS } }));

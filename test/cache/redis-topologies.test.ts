@@ -8,15 +8,10 @@ import { describe } from 'vitest';
 import type { CacheDriver } from '../../runtime/cache/driver.js';
 import { createCacheDriver } from '../../runtime/cache/create-driver.js';
 import { cacheSchema } from '../../runtime/config/schema.js';
-import { hasRedisServerBinary, startRedisCluster, startRedisSentinel } from '../support/redis.js';
+import { canStartRedis, startRedisCluster, startRedisSentinel } from '../support/redis.js';
 import { cacheConformance } from './conformance.js';
 
-const canStart = hasRedisServerBinary();
-if (!canStart) {
-  const message = 'Redis Sentinel/Cluster tests: no redis-server binary to start private servers';
-  if (process.env.ENFYRA_REQUIRE_REDIS === '1') throw new Error(message);
-  console.warn(`\n!!! SKIPPING ${message}.\n`);
-}
+const canStart = canStartRedis('Redis Sentinel/Cluster tests');
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -66,3 +66,14 @@ describe('config', () => {
     expect(() => loadConfig({ configPath: write('p.json', '{}'), env: { DATABASE_URL: 'oracle://x' } })).toThrow(/unsupported scheme "oracle"/);
   });
 });
+
+describe('REDIS_URL', () => {
+  it('replaces a configured Cluster or Sentinel topology with the one server it names', () => {
+    const dir2 = mkdtempSync(path.join(tmpdir(), 'enfyra-config-redis-'));
+    const file = path.join(dir2, 'c.json');
+    writeFileSync(file, JSON.stringify({ cache: { driver: 'redis', redis: { cluster: [{ host: '127.0.0.1', port: 7000 }] } } }));
+    const c = loadConfig({ configPath: file, env: { REDIS_URL: 'redis://127.0.0.1:6390' } });
+    expect(c.cache.redis).toMatchObject({ url: 'redis://127.0.0.1:6390' });
+    expect(c.cache.redis.cluster).toBeUndefined();
+  });
+});

@@ -12,7 +12,9 @@
  * - autoResendUnfulfilledCommands off: a command whose reply was lost with the
  *   connection is not sent twice (a resent SET NX would report a lock we hold
  *   as taken; a resent INCRBY would count twice);
- * - a short reconnect delay, so a server that comes back is used again quickly.
+ * - a short reconnect delay, so a server that comes back is used again quickly;
+ * - Sentinel: follow a failover as soon as the Sentinels announce it
+ *   (SentinelFailoverWatch), and reconnect on READONLY.
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../../config/schema.js';
@@ -27,6 +29,8 @@ export function redisMode(config: RedisConfig): RedisMode {
 }
 
 const RECONNECT_DELAY_CAP_MS = 200;
+
+const READONLY = /^READONLY\b/;
 
 const reconnectDelay = (attempt: number): number => Math.min(attempt * 50, RECONNECT_DELAY_CAP_MS);
 
@@ -64,9 +68,65 @@ export function createRedisClient(config: RedisConfig): RedisClient {
       sentinels: config.sentinels,
       name: config.name,
       sentinelRetryStrategy: reconnectDelay,
+      // A primary demoted under us answers writes with READONLY: reconnect, which asks the Sentinels again.
+      reconnectOnError: (err) => (READONLY.test(err.message) ? 1 : false),
       enableTLSForSentinelMode: config.tls === true,
       ...(config.sentinelPassword !== undefined && { sentinelPassword: config.sentinelPassword }),
     });
   }
   return config.url ? new Redis(config.url, node) : new Redis(node);
+}
+
+/**
+ * Moves a Sentinel-mode client to the new primary as soon as the Sentinels
+ * announce a failover (`+switch-master`), instead of only when its connection
+ * breaks. Needed because after a failover the old primary, if still running,
+ * keeps accepting writes — which it discards when a Sentinel gets round to
+ * demoting it, up to ~10 s later — and a lock taken there is invisible to
+ * everyone on the new primary.
+ *
+ * ioredis's own `failoverDetector` does this too, but its Sentinel connections
+ * have no error listener (a Sentinel going down prints "Unhandled error event")
+ * and `quit()` leaves them open; these subscribers are ours to silence and close.
+ */
+export class SentinelFailoverWatch {
+  private subscribers: Redis[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly config: RedisConfig,
+  ) {}
+
+  /** Subscribe on every Sentinel (once; call after the client first connected, so nothing connects early). */
+  start(): void {
+    if (this.subscribers.length || this.stopped) return;
+    const { config } = this;
+    for (const sentinel of config.sentinels ?? []) {
+      const subscriber = new Redis({
+        host: sentinel.host,
+        port: sentinel.port,
+        connectTimeout: config.commandTimeoutMs,
+        retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+        ...(config.sentinelPassword !== undefined && { password: config.sentinelPassword }),
+        ...(config.tls && { tls: {} }),
+      });
+      subscriber.on('error', () => {});
+      subscriber.on('message', (_channel: string, message: string) => {
+        if (message.split(' ')[0] === config.name) this.failedOver();
+      });
+      subscriber.subscribe('+switch-master').catch(() => {});
+      this.subscribers.push(subscriber);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const subscriber of this.subscribers.splice(0)) subscriber.disconnect();
+  }
+
+  private failedOver(): void {
+    // Reconnecting asks the Sentinels for the primary again. Only with a stream open (see dropStalledConnection).
+    if (this.client.status === 'ready' || this.client.status === 'connect') this.client.disconnect(true);
+  }
 }

@@ -6,9 +6,10 @@
  * `commandTimeoutMs`; see redis-client.ts for how that is bounded.
  */
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { RedisConfig } from '../../config/schema.js';
 import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.js';
-import { createRedisClient, redisMode, type RedisClient } from './redis-client.js';
+import { createRedisClient, redisMode, SentinelFailoverWatch, type RedisClient } from './redis-client.js';
 import { StallGuard } from './redis-stall-guard.js';
 import { defineCacheScripts, type CacheScripts } from './redis-scripts.js';
 
@@ -22,13 +23,23 @@ export class RedisCacheDriver implements CacheDriver {
   private hitSeq = 0;
 
   private readonly stallGuard: StallGuard | null = null;
+  private readonly failoverWatch: SentinelFailoverWatch | null = null;
+
+  /** Why the last connection attempt failed (cleared once connected), to explain a rejected command. */
+  private lastConnectionError: string | null = null;
 
   constructor(config: RedisConfig) {
     const client = createRedisClient(config);
-    // Failures reach callers as rejected commands; the event would only be logged as unhandled.
-    client.on('error', ignore);
+    // Failures reach callers as rejected commands (explained with this); the event would only be logged as unhandled.
+    const noteConnectionError = (err: unknown) => {
+      this.lastConnectionError = err instanceof Error ? err.message : String(err);
+    };
+    client.on('error', noteConnectionError);
+    client.on('node error', noteConnectionError);
+    client.on('ready', () => (this.lastConnectionError = null));
     this.client = defineCacheScripts(client);
     const timeoutMs = config.commandTimeoutMs;
+    const toCacheError = (err: unknown): never => cacheError(err, timeoutMs, this.lastConnectionError);
     switch (redisMode(config)) {
       case 'single': {
         const stallGuard = new StallGuard(timeoutMs, () => dropStalledConnection(client), toCacheError);
@@ -36,9 +47,13 @@ export class RedisCacheDriver implements CacheDriver {
         this.guard = (pending) => stallGuard.track(pending);
         break;
       }
-      case 'sentinel':
-        this.guard = guard;
+      case 'sentinel': {
+        const watch = new SentinelFailoverWatch(client as Redis, config);
+        this.failoverWatch = watch;
+        client.once('ready', () => watch.start());
+        this.guard = (pending) => pending.catch(toCacheError);
         break;
+      }
       case 'cluster':
         // A Cluster queues commands while it has no slot map, with no timeout of its own.
         this.guard = (pending) => withDeadline(pending, timeoutMs).catch(toCacheError);
@@ -89,6 +104,7 @@ export class RedisCacheDriver implements CacheDriver {
 
   async close(): Promise<void> {
     this.stallGuard?.stop();
+    this.failoverWatch?.stop();
     if (this.client.status === 'ready') {
       try {
         await this.client.quit();
@@ -101,8 +117,6 @@ export class RedisCacheDriver implements CacheDriver {
   }
 }
 
-function ignore(): void {}
-
 /**
  * Only with a stream open: dropping a connection that is still being set up
  * can end the client for good in ioredis, and connectTimeout covers that phase.
@@ -111,21 +125,30 @@ function dropStalledConnection(client: RedisClient): void {
   if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
 }
 
-function guard<T>(pending: Promise<T>): Promise<T> {
-  return pending.catch(toCacheError);
-}
-
 // Replies that mean "the server cannot serve right now", not "your command is wrong".
 const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY|NOREPLICAS)\b/;
 const NOT_AN_INTEGER = /not an integer|out of range|overflow/i;
 
-function toCacheError(err: unknown): never {
+/**
+ * A command's failure as scripts should see it: a wrong command stays what it
+ * is; anything that means "Redis cannot be used right now" becomes a 503
+ * CacheUnavailableError whose message says what happened in plain words
+ * (ioredis's own wording, e.g. "Reached the max retries per request limit
+ * (which is 0)", describes its options, not the server).
+ */
+function cacheError(err: unknown, timeoutMs: number, lastConnectionError: string | null): never {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof Error && err.name === 'ReplyError') {
     if (NOT_AN_INTEGER.test(message)) throw new NotAnIntegerError(message);
     if (!TRANSIENT_REPLY.test(message)) throw err;
   }
-  throw new CacheUnavailableError(`cache unavailable (redis): ${message}`);
+  const cause = lastConnectionError ? ` (${lastConnectionError})` : '';
+  let plain = message;
+  if (message.startsWith('Reached the max retries per request limit')) plain = `cannot reach the server${cause}`;
+  else if (message === 'Command timed out' || message.startsWith('no reply within')) plain = `no reply within ${timeoutMs} ms${cause}`;
+  else if (message === 'Connection is closed.') plain = `the connection to the server was lost${cause}`;
+  else if (message.startsWith('Too many Cluster redirections')) plain = `the cluster could not route the command (failover in progress?): ${message}`;
+  throw new CacheUnavailableError(`cache unavailable (redis): ${plain}`);
 }
 
 function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+/**
+ * One private, non-persistent redis-server on loopback and a free port.
+ *
+ *   node scripts/redis/single.js start|status|stop [--dir DIR] [--json]
+ *
+ * Default DIR: .tmp/redis/single.
+ */
+import { startSingle, topologyCli } from './harness.js';
+
+process.exitCode = await topologyCli('single', startSingle);
