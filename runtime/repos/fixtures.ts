@@ -1,5 +1,5 @@
 /**
- * Reads the schema and seed files (format: SCHEMA-FORMAT.md). Problems are
+ * Reads the schema and seed files (format: README, "Fixtures: schema and seed"). Problems are
  * ConfigErrors naming the file and the spot, so the CLI reports them on one
  * line with exit code 2.
  */

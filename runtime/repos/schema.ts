@@ -1,6 +1,6 @@
 /**
  * The table model behind `$ctx.$repos`, parsed from `fixtures/schema.json`
- * (format: SCHEMA-FORMAT.md). Every identifier the repositories put into SQL
+ * (format: README, "Fixtures: schema and seed"). Every identifier the repositories put into SQL
  * comes from here, never from a script.
  */
 import { z } from 'zod';
