@@ -11,8 +11,11 @@
  *     host('d', outcomeJson)                     the hook finished
  *   reply: 'u' (undefined) | 'v' + json | 'e' + json({ name, message, statusCode? })
  *
- * Everything the bridge relies on (JSON, Promise, WeakSet, ...) is captured
- * before user code runs, so a script replacing globals only hurts itself.
+ * Everything the bridge relies on (JSON, Promise, WeakSet, String.prototype.slice,
+ * ...) is captured before user code runs, and objects it serializes have no
+ * prototype, so a script replacing globals or polluting Object.prototype only
+ * hurts itself. Nothing here may throw to the host: the host copies an escaped
+ * exception by running its getters without a time limit (see invocation.ts).
  */
 import type { HostModule } from './host-module.js';
 import { HTTP_ERROR_NAMES } from '../context/http-errors.js';
@@ -45,7 +48,8 @@ export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
  */
 export function bootstrapSource(manifest: ManifestEntry[], limits: BootstrapLimits): string {
   const config = JSON.stringify({ manifest, limits, statuses: HTTP_ERROR_NAMES });
-  return `(${isolateMain.toString()})(${config});`;
+  // Strict, so `fn.caller` and stack frames (Error.prepareStackTrace) never hand a script a bridge function.
+  return `'use strict';(${isolateMain.toString()})(${config});`;
 }
 
 /** Hook source as a script: line 1 of the user's file stays line 1 with `lineOffset: -1`. */
@@ -75,7 +79,6 @@ function isolateMain(config: {
   const stringify = JSON.stringify;
   const parse = JSON.parse;
   const PromiseCtor = Promise;
-  const promiseThen = Promise.prototype.then;
   const reflectApply = Reflect.apply;
   const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
@@ -91,10 +94,26 @@ function isolateMain(config: {
   const defineProperty = Object.defineProperty;
   const freeze = Object.freeze;
   const ProxyCtor = Proxy;
+  const stringSlice = String.prototype.slice;
+  const stringIncludes = String.prototype.includes;
+  const hasOwn = Object.prototype.hasOwnProperty;
+  // Function.prototype[Symbol.hasInstance] is non-writable: `instanceof` without Error[Symbol.hasInstance].
+  const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
   const limits = config.limits;
 
-  const then = (p: Promise<unknown>, ok: (v: unknown) => unknown, bad: (e: unknown) => unknown) =>
-    reflectApply(promiseThen, p, [ok, bad]);
+  // WebAssembly memories are allocated outside the isolate heap, so they escape
+  // memoryLimitMb (a 64 MB isolate can commit gigabytes of host memory). Hooks have no use for it.
+  delete g.WebAssembly;
+
+  const slice = (s: string, start: number, end?: number): string => reflectApply(stringSlice, s, [start, end]);
+  /** `value instanceof Error`, immune to a replaced Error[Symbol.hasInstance]; false when a proxy trap throws. */
+  function isError(value: unknown): boolean {
+    try {
+      return reflectApply(ordinaryHasInstance, ErrorCtor, [value]) === true;
+    } catch {
+      return false;
+    }
+  }
 
   // ---- values going out -------------------------------------------------
   function unrepresentable(value: unknown, path: string): [string, string] | null {
@@ -123,7 +142,7 @@ function isolateMain(config: {
       });
     } catch (err) {
       const message = safeMessage(err);
-      if (/circular/i.test(message)) return ['circular', 'circular structure'];
+      if (reflectApply(stringIncludes, message, ['circular'])) return ['circular', 'circular structure'];
       return ['unserializable', message];
     }
     if (bad) return bad;
@@ -131,23 +150,21 @@ function isolateMain(config: {
   }
 
   function encodeArgs(args: unknown[]): [string, string] {
-    const parts: string[] = [];
+    let json = '[';
     let specials: Record<number, [string, string]> | null = null;
     for (let i = 0; i < args.length; i++) {
       const value = args[i];
+      let part = 'null';
       if (value === undefined) {
-        (specials ||= {})[i] = ['undefined', ''];
-        parts.push('null');
-        continue;
+        (specials ||= { __proto__: null } as any)[i] = ['undefined', ''];
+      } else {
+        const enc = encode(value);
+        if (typeof enc === 'string') part = enc;
+        else (specials ||= { __proto__: null } as any)[i] = enc;
       }
-      const enc = encode(value);
-      if (typeof enc === 'string') parts.push(enc);
-      else {
-        (specials ||= {})[i] = enc;
-        parts.push('null');
-      }
+      json += (i ? ',' : '') + part;
     }
-    return ['[' + parts.join(',') + ']', specials ? stringify(specials) : ''];
+    return [json + ']', specials ? stringify(specials) : ''];
   }
 
   function safeMessage(err: unknown): string {
@@ -164,7 +181,7 @@ function isolateMain(config: {
 
   function safeName(err: unknown): string {
     try {
-      if (err instanceof ErrorCtor) {
+      if (isError(err)) {
         const n = (err as any).name;
         return typeof n === 'string' && n ? n : 'Error';
       }
@@ -190,7 +207,7 @@ function isolateMain(config: {
     if (info.name !== 'TypeError' && info.name !== 'RangeError') {
       defineProperty(err, 'name', { value: info.name, writable: true, configurable: true, enumerable: false });
     }
-    if (typeof info.statusCode === 'number') {
+    if (reflectApply(hasOwn, info, ['statusCode']) && typeof info.statusCode === 'number') {
       defineProperty(err, 'statusCode', { value: info.statusCode, enumerable: true });
       markStatus(err, info.statusCode);
     }
@@ -200,8 +217,8 @@ function isolateMain(config: {
   function decodeReply(reply: string): unknown {
     const tag = reply[0];
     if (tag === 'u') return undefined;
-    if (tag === 'v') return parse(reply.slice(1));
-    throw errorFromReply(reply.slice(1));
+    if (tag === 'v') return parse(slice(reply, 1));
+    throw errorFromReply(slice(reply, 1));
   }
 
   // ---- host calls -------------------------------------------------------
@@ -210,19 +227,20 @@ function isolateMain(config: {
   const pending = new MapCtor<number, [(v: unknown) => void, (e: unknown) => void]>();
 
   function callSync(op: string, args: unknown[]): unknown {
-    const [json, specials] = encodeArgs(args);
-    return decodeReply(host('s', op, json, specials));
+    // Indexing, not destructuring: a script may have replaced the array iterator.
+    const encoded = encodeArgs(args);
+    return decodeReply(host('s', op, encoded[0], encoded[1]));
   }
 
   function callAsync(op: string, args: unknown[]): Promise<unknown> {
     if (pendingCount >= limits.maxPendingHostCalls) {
-      return new PromiseCtor((_, reject) =>
-        reject(new RangeErrorCtor(`too many host calls in flight (limit ${limits.maxPendingHostCalls}): await them before starting more`)),
-      );
+      return rejectLater(new RangeErrorCtor(`too many host calls in flight (limit ${limits.maxPendingHostCalls}): await them before starting more`));
     }
     let json: string, specials: string;
     try {
-      [json, specials] = encodeArgs(args);
+      const encoded = encodeArgs(args);
+      json = encoded[0];
+      specials = encoded[1];
     } catch (err) {
       return new PromiseCtor((_, reject) => reject(err));
     }
@@ -232,6 +250,16 @@ function isolateMain(config: {
       reflectApply(mapSet, pending, [id, [resolve, reject]]);
       host('a', op, json, specials, id);
     });
+  }
+
+  /**
+   * A promise that rejects one microtask later, once the caller has attached its handlers.
+   * Rejecting at once would register every refused call as an unhandled rejection that
+   * isolated-vm then searches linearly when the handler arrives: quadratic in a flood.
+   */
+  async function rejectLater(err: unknown): Promise<never> {
+    await undefined;
+    throw err;
   }
 
   function settle(id: number, reply: string): void {
@@ -254,11 +282,18 @@ function isolateMain(config: {
     if (kind === 'sync') {
       return prefixArg === undefined
         ? function (...args: unknown[]) { return callSync(op, args); }
-        : function (...args: unknown[]) { return callSync(op, [prefixArg, ...args]); };
+        : function (...args: unknown[]) { return callSync(op, withPrefix(prefixArg, args)); };
     }
     return prefixArg === undefined
       ? function (...args: unknown[]) { return callAsync(op, args); }
-      : function (...args: unknown[]) { return callAsync(op, [prefixArg, ...args]); };
+      : function (...args: unknown[]) { return callAsync(op, withPrefix(prefixArg, args)); };
+  }
+
+  /** `[prefix, ...args]` without the (replaceable) array iterator. */
+  function withPrefix(prefix: string, args: unknown[]): unknown[] {
+    const out: unknown[] = [prefix];
+    for (let i = 0; i < args.length; i++) out[i + 1] = args[i];
+    return out;
   }
 
   const $ctx: any = {
@@ -298,8 +333,15 @@ function isolateMain(config: {
             let member = reflectApply(mapGet, members, [name]);
             if (!member) {
               member = {};
+              // Own methods only, defined (not assigned): the script may have polluted Object.prototype by now.
               for (const method in entry.methods) {
-                (member as any)[method] = stub(entry.path + '.' + method, entry.methods[method]!, name);
+                if (!reflectApply(hasOwn, entry.methods, [method])) continue;
+                defineProperty(member, method, {
+                  value: stub(entry.path + '.' + method, entry.methods[method]!, name),
+                  writable: true,
+                  enumerable: true,
+                  configurable: true,
+                });
               }
               reflectApply(mapSet, members, [name, member]);
             }
@@ -323,7 +365,7 @@ function isolateMain(config: {
     if (typeof value === 'function' || typeof value === 'symbol') {
       try { return StringCtor(value); } catch { return '[unprintable]'; }
     }
-    if (value instanceof ErrorCtor) return safeName(value) + ': ' + safeMessage(value);
+    if (isError(value)) return safeName(value) + ': ' + safeMessage(value);
     const enc = encode(value);
     if (typeof enc === 'string') return enc;
     return '[' + enc[1] + ']';
@@ -335,7 +377,7 @@ function isolateMain(config: {
     }
     let line = '';
     for (let i = 0; i < args.length; i++) line += (i ? ' ' : '') + formatLogArg(args[i]);
-    if (line.length > limits.maxLogLineChars) line = line.slice(0, limits.maxLogLineChars) + '… (cut)';
+    if (line.length > limits.maxLogLineChars) line = slice(line, 0, limits.maxLogLineChars) + '… (cut)';
     if (host('l', line) === 'full') logsFull = true;
   };
   g.console = freeze({ log: $ctx.$logs, info: $ctx.$logs, warn: $ctx.$logs, error: $ctx.$logs, debug: $ctx.$logs });
@@ -355,45 +397,81 @@ function isolateMain(config: {
   // ---- running the hook ---------------------------------------------------
   let started = false;
 
-  function finish(ok: boolean, value: unknown): void {
-    const out: any = { ok, dropped: droppedLogs };
+  const CHANGED_FIELDS = ['$body', '$query', '$share', '$data', '$statusCode'];
+
+  /** The result payload. Objects without a prototype: an Object.prototype.toJSON cannot rewrite it. */
+  function outcome(ok: boolean, value: unknown): string {
+    const out: any = { __proto__: null, ok, dropped: droppedLogs };
     if (ok && value !== undefined) {
       const enc = encode(value);
       if (typeof enc === 'string') out.data = enc;
       else if (enc[0] !== 'function' && enc[0] !== 'symbol') out.dataProblem = enc[1];
-    } else {
+    } else if (!ok) {
       const isStatus = value !== null && typeof value === 'object' && reflectApply(weakSetHas, statusOf, [value]);
       out.error = {
+        __proto__: null,
         name: safeName(value),
         message: safeMessage(value),
         statusCode: isStatus ? reflectApply(mapGet, statusCodes, [value]) : null,
         details: isStatus ? encode(reflectApply(mapGet, detailsOf, [value]) ?? []) : null,
-        thrownNonError: !(value instanceof ErrorCtor),
+        thrownNonError: !isError(value),
       };
+      if (typeof out.error.details !== 'string') out.error.details = null;
     }
     // Fields a hook may change for the next hook in a chain.
-    const changed: any = {};
-    for (const field of ['$body', '$query', '$share', '$data', '$statusCode']) {
-      const enc = encode($ctx[field]);
+    const changed: any = { __proto__: null };
+    for (let i = 0; i < CHANGED_FIELDS.length; i++) {
+      const field = CHANGED_FIELDS[i]!;
+      let enc: string | [string, string];
+      try {
+        enc = encode($ctx[field]);
+      } catch {
+        enc = ['unserializable', ''];
+      }
       changed[field] = typeof enc === 'string' ? enc : null;
     }
     out.changed = changed;
-    let payload = stringify(out);
-    if (payload.length > limits.maxResultBytes) {
-      payload = stringify({
-        ok: false,
-        dropped: droppedLogs,
-        error: {
-          name: 'RangeError',
-          message: `result is larger than sandbox.maxResultBytes (${limits.maxResultBytes} bytes)`,
-          statusCode: null,
-          details: null,
-          thrownNonError: false,
-        },
-        changed: {},
-      });
+    const payload = stringify(out);
+    if (payload.length <= limits.maxResultBytes) return payload;
+    return failure('RangeError', `result is larger than sandbox.maxResultBytes (${limits.maxResultBytes} bytes)`);
+  }
+
+  function failure(name: string, message: string): string {
+    return stringify({
+      __proto__: null,
+      ok: false,
+      dropped: droppedLogs,
+      error: { __proto__: null, name, message, statusCode: null, details: null, thrownNonError: false },
+      changed: { __proto__: null },
+    });
+  }
+
+  /** Reports the outcome; never throws (a getter, proxy or replaced builtin only spoils its own part). */
+  function finish(ok: boolean, value: unknown): void {
+    let payload: string;
+    try {
+      payload = outcome(ok, value);
+    } catch (err) {
+      // Deep recursion or an exhausted stack while reading the value.
+      payload = failure('Error', 'the hook result could not be read: ' + safeMessage(err));
     }
-    host('d', payload);
+    try {
+      host('d', payload);
+    } catch {
+      // The host has ended the invocation already.
+    }
+  }
+
+  /** Waits for the hook without `then` lookups a script could have replaced (Promise[Symbol.species]). */
+  async function watch(promise: Promise<unknown>): Promise<void> {
+    let value: unknown;
+    try {
+      value = await promise;
+    } catch (err) {
+      finish(false, err);
+      return;
+    }
+    finish(true, value);
   }
 
   g.__enfyraRun = function (fn: ($ctx: unknown) => Promise<unknown>) {
@@ -407,7 +485,7 @@ function isolateMain(config: {
       finish(false, err);
       return;
     }
-    then(promise, (v) => finish(true, v), (e) => finish(false, e));
+    watch(promise);
   };
   return settle;
 }

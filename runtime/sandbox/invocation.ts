@@ -1,13 +1,19 @@
 /**
  * One hook invocation in one fresh context of a pooled isolate.
  *
- * The isolate is driven synchronously from the host thread: every entry
- * (bootstrap, hook start, settling a host call) is a `*Sync` call with the
- * invocation's remaining CPU budget as its timeout. Between entries nothing
- * runs inside the isolate, so a hook waiting on I/O costs no thread, a host
- * call costs two cheap crossings instead of thread hops, and the wall-clock
- * limit is a plain timer.
+ * Entries that run hook code (starting the hook, settling a host call) are
+ * asynchronous isolated-vm calls, one at a time per invocation, each with the
+ * invocation's remaining CPU budget as its timeout. They are not `*Sync`
+ * calls on purpose: after every entry isolated-vm copies an exception that
+ * escaped it, or the reason of a promise left rejected without a handler, and
+ * that copy reads `message`/`stack`/`name` — hook code — with no timeout. A
+ * hook can make that loop forever; on the host thread it would stall the whole
+ * process, on an isolated-vm worker thread it only stalls that isolate, which
+ * the entry guard below then disposes. Between entries nothing runs inside the
+ * isolate, so a hook waiting on I/O costs no thread and the wall-clock limit
+ * is a plain timer. Only our own bootstrap (no hook code) runs synchronously.
  */
+import os from 'node:os';
 import ivm from 'isolated-vm';
 import type { HostMethod, ScopeRequest } from './host-module.js';
 import type { IsolatePool, PooledIsolate } from './isolate-pool.js';
@@ -74,6 +80,39 @@ export const RUNTIME_LOG_PREFIX = '[enfyra-run]';
 
 const TIMED_OUT = 'Script execution timed out.';
 
+/**
+ * How long an entry may outlive its CPU budget before the isolate is disposed
+ * from the host thread (isolated-vm's own timeout does not cover the copy of an
+ * escaped exception; see the file comment).
+ */
+const ENTRY_GRACE_MS = 500;
+
+/**
+ * Entries in the isolates at once, across all invocations: one per core. The
+ * CPU limit is measured as time spent inside the isolate, which only tracks
+ * CPU time while isolates do not outnumber the cores; waiting for a slot does
+ * not count.
+ */
+const ENTRY_SLOTS = Math.max(1, os.availableParallelism());
+let entrySlotsUsed = 0;
+const entrySlotWaiters: Array<() => void> = [];
+
+function takeEntrySlot(): Promise<void> | undefined {
+  if (entrySlotsUsed < ENTRY_SLOTS) {
+    entrySlotsUsed++;
+    return undefined;
+  }
+  return new Promise((resolve) => entrySlotWaiters.push(resolve));
+}
+
+function giveEntrySlot(): void {
+  const next = entrySlotWaiters.shift();
+  if (next) next();
+  else entrySlotsUsed--;
+}
+
+const CHANGED_FIELDS: ReadonlySet<string> = new Set(['$body', '$query', '$share', '$data', '$statusCode']);
+
 export async function runInvocation(
   deps: InvocationDeps,
   hook: HookSource,
@@ -89,14 +128,27 @@ class Invocation {
   private readonly scope: Scope;
   private readonly logs: string[] = [];
   private droppedLogs = 0;
-  private cpuUsedMs = 0;
+  /** `isolate.wallTime` when the invocation entered the isolate: time spent inside counts against cpuTimeoutMs. */
+  private wallAtStart: bigint | null = null;
   private context: ivm.Context | null = null;
   private settleRef: ivm.Reference<(id: number, reply: string) => void> | null = null;
   private wallTimer: NodeJS.Timeout | null = null;
+  /** Host-call replies waiting for the isolate (delivered one entry at a time). */
+  private readonly replies: Array<[number, string]> = [];
+  /** Entries started (waiting for a slot or running in the isolate): 0 or 1. */
+  private entries = 0;
+  /** The entry holds an entry slot (see ENTRY_SLOTS); given back exactly once. */
+  private holdsSlot = false;
+  /** Set when the host disposed the isolate to stop a runaway entry. */
+  private killed: 'cpu' | 'wall' | 'memory' | null = null;
   private finished = false;
+  private released = false;
   private returned = false;
   private discardIsolate = false;
   private resolve!: (outcome: InvocationOutcome) => void;
+  /** Settles once the isolate is back in the pool: the outcome is delivered after that. */
+  private markReleased!: () => void;
+  private readonly releasedSignal = new Promise<void>((resolve) => (this.markReleased = resolve));
 
   constructor(
     private readonly deps: InvocationDeps,
@@ -106,25 +158,21 @@ class Invocation {
     mainTable: string | undefined,
   ) {
     this.scope = new Scope(mainTable, Date.now() + deps.limits.wallTimeoutMs, scopeRequest(data));
+    pooled.onLost = this.onLost;
   }
 
   run(): Promise<InvocationOutcome> {
     const done = new Promise<InvocationOutcome>((resolve) => (this.resolve = resolve));
-    this.wallTimer = setTimeout(
-      () =>
-        this.end({
-          statusCode: null,
-          name: 'TimeoutError',
-          message: `hook did not finish within the wall-clock limit (sandbox.wallTimeoutMs = ${this.deps.limits.wallTimeoutMs} ms)`,
-          limit: 'wall',
-        }),
-      this.deps.limits.wallTimeoutMs,
-    );
-    this.start();
+    this.wallTimer = setTimeout(() => {
+      // Still inside the isolate at the wall-clock limit: it will not come back by itself.
+      if (this.holdsSlot) this.abandon('wall');
+      else this.end(this.limitError('wall'));
+    }, this.deps.limits.wallTimeoutMs);
+    void this.start();
     return done;
   }
 
-  private start(): void {
+  private async start(): Promise<void> {
     const { isolate } = this.pooled;
     let script: ivm.Script;
     try {
@@ -135,60 +183,141 @@ class Invocation {
       this.end(compileError(err, this.hook.filename));
       return;
     }
+    let init: string;
     try {
-      const context = (this.context = isolate.createContextSync());
+      init = JSON.stringify(this.data);
+    } catch (err) {
+      // Request data that JSON cannot carry (BigInt, cycles): the caller's mistake, the isolate is fine.
+      this.end({ statusCode: null, name: 'TypeError', message: `the request data cannot be copied into the sandbox: ${(err as Error).message}` });
+      return;
+    }
+    let context: ivm.Context;
+    try {
+      // Counted as an entry: the isolate is busy until the context exists, even if the wall-clock limit passes.
+      this.entries++;
+      try {
+        context = this.context = await isolate.createContext();
+      } finally {
+        this.entries--;
+      }
+      if (this.finished) {
+        this.releaseIsolate();
+        return;
+      }
       const global = context.global;
       global.setSync('__enfyraHost', new ivm.Callback(this.onHostCall));
-      global.setSync('__enfyraInit', JSON.stringify(this.data));
-      this.settleRef = this.enter((timeout) =>
-        this.pooled.bootstrap.runSync(context, { timeout, reference: true }),
-      ) as ivm.Reference<(id: number, reply: string) => void>;
-      this.enter((timeout) => script.runSync(context, { timeout }));
+      global.setSync('__enfyraInit', init);
+      this.wallAtStart = isolate.wallTime;
+      // Our own code only (no hook code has run in this context yet), so a sync entry is safe here.
+      this.settleRef = this.pooled.bootstrap.runSync(context, {
+        timeout: this.deps.limits.cpuTimeoutMs,
+        reference: true,
+      }) as ivm.Reference<(id: number, reply: string) => void>;
     } catch (err) {
       this.end(this.entryError(err));
+      return;
+    }
+    await this.enter((timeout) => script.run(context, { timeout }));
+  }
+
+  /** CPU budget left, in ms: time spent inside the isolate since the bootstrap counts. */
+  private cpuLeftMs(): number {
+    if (this.wallAtStart === null) return this.deps.limits.cpuTimeoutMs;
+    try {
+      return this.deps.limits.cpuTimeoutMs - Number(this.pooled.isolate.wallTime - this.wallAtStart) / 1e6;
+    } catch {
+      return 0; // disposed
     }
   }
 
-  /** Runs one synchronous entry into the isolate within the remaining CPU budget. */
-  private enter<T>(fn: (timeoutMs: number) => T): T {
-    const remaining = this.deps.limits.cpuTimeoutMs - this.cpuUsedMs;
-    if (remaining <= 0) throw new Error(TIMED_OUT);
-    const t0 = performance.now();
+  /**
+   * Runs one entry into the isolate within the remaining CPU budget. A guard
+   * timer disposes the isolate if the entry outlives that budget (see the file
+   * comment); the isolate is handed back to the pool only once no entry runs.
+   */
+  private async enter(fn: (timeoutMs: number) => Promise<unknown>): Promise<void> {
+    this.entries++;
+    await takeEntrySlot();
+    this.holdsSlot = true;
+    let guard: NodeJS.Timeout | undefined;
     try {
-      return fn(Math.max(1, Math.ceil(remaining)));
+      if (this.finished) return; // the wall-clock limit passed while waiting for the slot
+      const remaining = this.cpuLeftMs();
+      if (remaining <= 0) {
+        this.end(this.entryError(new Error(TIMED_OUT)));
+        return;
+      }
+      const timeout = Math.max(1, Math.ceil(remaining));
+      guard = setTimeout(() => this.abandon('cpu'), timeout + ENTRY_GRACE_MS);
+      await fn(timeout);
+    } catch (err) {
+      // After the result, anything escaping the isolate only says it is not fit for reuse.
+      if (this.finished) this.discardIsolate = true;
+      else this.end(this.entryError(err));
     } finally {
-      this.cpuUsedMs += performance.now() - t0;
+      clearTimeout(guard);
+      this.giveSlot();
+      this.entries--;
+      if (this.finished) this.releaseIsolate();
+      else this.pump();
+    }
+  }
+
+  private giveSlot(): void {
+    if (!this.holdsSlot) return;
+    this.holdsSlot = false;
+    giveEntrySlot();
+  }
+
+  private readonly onLost = (): void => this.abandon('memory');
+
+  /**
+   * The isolate is stuck (an entry outlived its budget, or the wall-clock limit
+   * passed inside it) or lost (isolated-vm's catastrophic error): dispose it,
+   * end the invocation, and free its pool slot without waiting for the entry —
+   * a lost isolate's entry never comes back.
+   */
+  private abandon(reason: 'cpu' | 'wall' | 'memory'): void {
+    this.killed ??= reason;
+    this.discardIsolate = true;
+    try {
+      if (!this.pooled.isolate.isDisposed) this.pooled.isolate.dispose();
+    } catch {
+      // Already gone.
+    }
+    this.end(this.limitError(this.pooled.lost !== null ? 'memory' : reason));
+    // A lost isolate's entry never returns: free its slot and its pool place now.
+    this.giveSlot();
+    this.releaseIsolate();
+  }
+
+  private limitError(limit: 'cpu' | 'wall' | 'memory'): InvocationError {
+    const { cpuTimeoutMs, wallTimeoutMs, memoryLimitMb } = this.deps.limits;
+    switch (limit) {
+      case 'cpu':
+        return { statusCode: null, name: 'TimeoutError', message: `hook used more than its CPU time limit (sandbox.cpuTimeoutMs = ${cpuTimeoutMs} ms)`, limit };
+      case 'wall':
+        return { statusCode: null, name: 'TimeoutError', message: `hook did not finish within the wall-clock limit (sandbox.wallTimeoutMs = ${wallTimeoutMs} ms)`, limit };
+      case 'memory':
+        return { statusCode: null, name: 'MemoryLimitError', message: `hook exceeded the memory limit (sandbox.memoryLimitMb = ${memoryLimitMb} MB)`, limit };
     }
   }
 
   private entryError(err: unknown): InvocationError {
     const message = err instanceof Error ? err.message : String(err);
-    if (this.pooled.isolate.isDisposed || /memory limit/i.test(message)) {
-      this.discardIsolate = true;
-      return {
-        statusCode: null,
-        name: 'MemoryLimitError',
-        message: `hook exceeded the memory limit (sandbox.memoryLimitMb = ${this.deps.limits.memoryLimitMb} MB)`,
-        limit: 'memory',
-      };
-    }
-    if (message === TIMED_OUT) {
-      // Terminated mid-script: start the next invocation on a clean isolate.
-      this.discardIsolate = true;
-      return {
-        statusCode: null,
-        name: 'TimeoutError',
-        message: `hook used more than its CPU time limit (sandbox.cpuTimeoutMs = ${this.deps.limits.cpuTimeoutMs} ms)`,
-        limit: 'cpu',
-      };
-    }
     this.discardIsolate = true;
+    if (this.pooled.lost !== null) return this.limitError('memory');
+    if (this.killed !== null) return this.limitError(this.killed);
+    // Terminated mid-script: the next invocation starts on a clean isolate.
+    if (message === TIMED_OUT) return this.limitError('cpu');
+    if (this.pooled.isolate.isDisposed || /memory limit/i.test(message)) return this.limitError('memory');
+    // An exception that escaped the hook's promise chain (e.g. a promise rejected with no handler).
     return { statusCode: null, name: err instanceof Error ? err.name : 'Error', message };
   }
 
   // The one host function the isolate can reach (see bootstrap-source.ts for the protocol).
   private readonly onHostCall = (kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string => {
-    if (this.finished) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended' });
+    if (this.finished) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
     switch (kind) {
       case 's':
         return this.callSync(a as string, b as string, c as string);
@@ -196,18 +325,18 @@ class Invocation {
         this.callAsync(a as string, b as string, c as string, d as number);
         return '';
       case 'l':
-        return this.pushLog(a as string);
+        return this.pushLog(a);
       case 'd':
-        this.onDone(a as string);
+        this.onDone(a);
         return '';
       default:
-        return 'e' + JSON.stringify({ name: 'Error', message: 'unknown bridge call' });
+        return 'e' + JSON.stringify({ name: 'Error', message: 'unknown bridge call', statusCode: null });
     }
   };
 
   private lookup(op: string): HostMethod {
-    const method = this.deps.methods.get(op);
-    if (!method) throw new TypeError(`${op} is not available`);
+    const method = typeof op === 'string' ? this.deps.methods.get(op) : undefined;
+    if (!method) throw new TypeError(`${String(op)} is not available`);
     return method;
   }
 
@@ -235,50 +364,70 @@ class Invocation {
   }
 
   private settle(id: number, reply: string): void {
-    if (this.finished || !this.settleRef) return;
-    const settleRef = this.settleRef;
-    try {
-      this.enter((timeout) => settleRef.applySync(undefined, [id, reply], { timeout }));
-    } catch (err) {
-      this.end(this.entryError(err));
-    }
+    if (this.finished) return;
+    this.replies.push([id, reply]);
+    this.pump();
   }
 
-  private pushLog(line: string): string {
+  /** Delivers the next host-call reply, once the isolate is free. */
+  private pump(): void {
+    if (this.finished || this.entries > 0 || !this.settleRef || this.replies.length === 0) return;
+    const [id, reply] = this.replies.shift()!;
+    const settleRef = this.settleRef;
+    void this.enter((timeout) => settleRef.apply(undefined, [id, reply], { timeout }));
+  }
+
+  private pushLog(line: unknown): string {
     if (this.logs.length >= this.deps.limits.maxLogs) {
       this.droppedLogs++;
       return 'full';
     }
-    this.logs.push(line);
+    let text = typeof line === 'string' ? line : String(line);
+    const max = this.deps.limits.maxLogLineChars;
+    // The isolate cuts long lines too; this holds even if the script broke that. Copy the cut
+    // part, so the kept line does not pin the whole original string in memory.
+    if (text.length > max) text = Buffer.from(text.slice(0, max), 'utf16le').toString('utf16le') + '… (cut)';
+    this.logs.push(text);
     return this.logs.length >= this.deps.limits.maxLogs ? 'full' : 'ok';
   }
 
-  private onDone(payload: string): void {
+  private onDone(payload: unknown): void {
     let out: DonePayload;
+    let changed: ChangedFields;
+    let data: unknown = null;
+    let details: unknown[] | undefined;
     try {
-      out = JSON.parse(payload) as DonePayload;
+      out = JSON.parse(payload as string) as DonePayload;
+      if (out === null || typeof out !== 'object') throw new TypeError('not an object');
+      changed = {};
+      for (const [field, json] of Object.entries(out.changed ?? {})) {
+        if (CHANGED_FIELDS.has(field) && typeof json === 'string') changed[field as keyof ChangedFields] = JSON.parse(json);
+      }
+      if (out.ok === true && typeof out.data === 'string') data = JSON.parse(out.data);
+      if (out.ok !== true && typeof out.error?.details === 'string') details = JSON.parse(out.error.details) as unknown[];
     } catch {
       this.end({ statusCode: null, name: 'Error', message: 'the sandbox returned an unreadable result' });
       return;
     }
-    this.droppedLogs += out.dropped;
-    const changed: ChangedFields = {};
-    for (const [field, json] of Object.entries(out.changed ?? {})) {
-      if (typeof json === 'string') changed[field as keyof ChangedFields] = JSON.parse(json);
-    }
-    if (out.ok) {
-      if (out.dataProblem) this.warn(`the hook returned a value JSON cannot represent (${out.dataProblem}); data is null`);
-      this.returned = out.data !== undefined || out.dataProblem !== undefined;
-      this.end(null, out.data === undefined ? null : JSON.parse(out.data), changed);
+    if (Number.isInteger(out.dropped) && out.dropped > 0) this.droppedLogs += out.dropped;
+    if (out.ok === true) {
+      if (typeof out.dataProblem === 'string') {
+        this.warn(`the hook returned a value JSON cannot represent (${out.dataProblem}); data is null`);
+      }
+      this.returned = typeof out.data === 'string' || typeof out.dataProblem === 'string';
+      this.end(null, data, changed);
       return;
     }
-    const e = out.error!;
-    const error: InvocationError = { statusCode: e.statusCode, name: e.name, message: e.message };
-    if (e.details) {
-      const details = JSON.parse(e.details) as unknown[];
-      if (details.length) error.details = details;
-    }
-    if (e.thrownNonError) error.message = `hook threw a non-Error value: ${e.message}`;
+    const e = out.error ?? ({} as Partial<NonNullable<DonePayload['error']>>);
+    const status = e.statusCode;
+    const error: InvocationError = {
+      // Only an HTTP error status counts; anything else is a plain error.
+      statusCode: Number.isInteger(status) && (status as number) >= 400 && (status as number) <= 599 ? (status as number) : null,
+      name: typeof e.name === 'string' && e.name ? e.name : 'Error',
+      message: typeof e.message === 'string' ? e.message : '',
+    };
+    if (Array.isArray(details) && details.length) error.details = details;
+    if (e.thrownNonError === true) error.message = `hook threw a non-Error value: ${error.message}`;
     this.end(error, null, changed);
   }
 
@@ -290,15 +439,23 @@ class Invocation {
     if (this.finished) return;
     this.finished = true;
     if (this.wallTimer) clearTimeout(this.wallTimer);
-    if (error?.limit === 'wall') this.discardIsolate = false;
-    this.settleRef?.release();
+    if (this.entries === 0) this.releaseIsolate();
+    void this.finish(error, data, changed);
+  }
+
+  /** Hand the isolate back (or discard it); waits until no entry runs in it. */
+  private releaseIsolate(): void {
+    if (this.released) return;
+    this.released = true;
+    if (this.pooled.onLost === this.onLost) this.pooled.onLost = null;
     try {
+      this.settleRef?.release();
       this.context?.release();
     } catch {
-      // The context of a disposed isolate is already gone.
+      // The handles of a disposed isolate are already gone.
     }
     this.deps.pool.release(this.pooled, this.discardIsolate);
-    void this.finish(error, data, changed);
+    this.markReleased();
   }
 
   private async finish(error: InvocationError | null, data: unknown, changed: ChangedFields): Promise<void> {
@@ -313,6 +470,9 @@ class Invocation {
     if (this.droppedLogs > 0) {
       this.warn(`${this.droppedLogs} log line(s) dropped (sandbox.maxLogs = ${this.deps.limits.maxLogs})`);
     }
+    // An entry still running after the hook answered (background work) ends within its
+    // CPU budget plus the guard's grace; the isolate is free by the time the caller hears back.
+    await this.releasedSignal;
     this.resolve({
       ok: error === null,
       data: error ? null : data,
@@ -351,31 +511,51 @@ function scopeRequest(data: ContextData): ScopeRequest {
   };
 }
 
+const UNREPRESENTABLE_KINDS: ReadonlySet<string> = new Set(['function', 'symbol', 'bigint', 'circular', 'unserializable']);
+
 function decodeArgs(argsJson: string, specials: string): unknown[] {
-  const args = JSON.parse(argsJson) as unknown[];
+  const args: unknown = JSON.parse(argsJson);
+  if (!Array.isArray(args)) throw new TypeError('malformed host call arguments');
   if (specials) {
-    for (const [index, [kind, detail]] of Object.entries(JSON.parse(specials) as Record<string, [string, string]>)) {
-      args[Number(index)] = kind === 'undefined' ? undefined : new Unrepresentable(kind as UnrepresentableKind, detail);
+    for (const [key, entry] of Object.entries(JSON.parse(specials) as Record<string, unknown>)) {
+      const index = Number(key);
+      if (!Number.isInteger(index) || index < 0 || index >= args.length || !Array.isArray(entry)) continue;
+      const [kind, detail] = entry as unknown[];
+      if (kind === 'undefined') args[index] = undefined;
+      else if (typeof kind === 'string' && UNREPRESENTABLE_KINDS.has(kind)) {
+        args[index] = new Unrepresentable(kind as UnrepresentableKind, typeof detail === 'string' ? detail : '');
+      }
     }
   }
   return args;
 }
 
+/** A host method's result as a reply; never throws (a value JSON cannot carry becomes a TypeError reply). */
 function encodeReply(value: unknown): string {
-  if (value === undefined) return 'u';
-  return 'v' + JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (err) {
+    return encodeErrorReply(new TypeError(`the host returned a value JSON cannot represent: ${(err as Error).message}`));
+  }
+  // undefined, a function or a symbol: JSON has no text for them.
+  return json === undefined ? 'u' : 'v' + json;
 }
 
 function encodeErrorReply(err: unknown): string {
-  const e = err as { name?: unknown; message?: unknown; statusCode?: unknown };
-  return (
-    'e' +
-    JSON.stringify({
-      name: typeof e?.name === 'string' ? e.name : 'Error',
-      message: typeof e?.message === 'string' ? e.message : String(err),
-      statusCode: typeof e?.statusCode === 'number' ? e.statusCode : undefined,
-    })
-  );
+  let name = 'Error';
+  let message: string;
+  let statusCode: number | null = null;
+  try {
+    const e = err as { name?: unknown; message?: unknown; statusCode?: unknown };
+    if (typeof e?.name === 'string') name = e.name;
+    message = typeof e?.message === 'string' ? e.message : String(err);
+    if (typeof e?.statusCode === 'number') statusCode = e.statusCode;
+  } catch {
+    message = 'host error (unreadable)';
+  }
+  // statusCode is always present (null when none), so the isolate never looks it up on a polluted prototype.
+  return 'e' + JSON.stringify({ name, message, statusCode });
 }
 
 function compileError(err: unknown, filename: string): InvocationError {

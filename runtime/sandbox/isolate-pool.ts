@@ -11,14 +11,30 @@ export interface PooledIsolate {
   readonly bootstrap: ivm.Script;
   /** Compiled hook scripts by cache key (filename + source). */
   readonly hooks: Map<string, ivm.Script>;
+  /**
+   * Set when isolated-vm reports a catastrophic error for this isolate (V8 ran
+   * out of memory on one huge allocation, before the memory limit could stop
+   * it). The isolate's thread is parked for good; it is never used again.
+   */
+  lost: string | null;
+  /** Told about such an error: set by the invocation holding the isolate. */
+  onLost: ((message: string) => void) | null;
 }
 
 const MAX_CACHED_HOOKS_PER_ISOLATE = 256;
+
+/**
+ * An isolate still holding more than this share of its memory limit after an
+ * invocation is replaced rather than pooled: an idle isolate never collects its
+ * garbage, so one 100 MB result would otherwise stay resident indefinitely.
+ */
+const RECYCLE_HEAP_SHARE = 0.5;
 
 export class IsolatePool {
   private readonly idle: PooledIsolate[] = [];
   private readonly waiters: Array<(p: PooledIsolate) => void> = [];
   private live = 0;
+  private lostCount = 0;
   private closed = false;
 
   constructor(
@@ -27,7 +43,12 @@ export class IsolatePool {
 
   acquire(): Promise<PooledIsolate> {
     if (this.closed) return Promise.reject(new Error('the runtime is closed'));
-    const ready = this.idle.pop();
+    let ready = this.idle.pop();
+    while (ready && (ready.isolate.isDisposed || ready.lost !== null)) {
+      // Disposed while idle (e.g. by isolated-vm after a memory-limit hit): replace, never hand out.
+      this.live--;
+      ready = this.idle.pop();
+    }
     if (ready) return Promise.resolve(ready);
     if (this.live < this.options.maxIsolates) {
       this.live++;
@@ -43,18 +64,29 @@ export class IsolatePool {
 
   /** Hand an isolate back; `discard` (or a disposed isolate) replaces it with a fresh one lazily. */
   release(pooled: PooledIsolate, discard = false): void {
-    if (discard || pooled.isolate.isDisposed || this.closed) {
+    if (discard || pooled.isolate.isDisposed || pooled.lost !== null || this.closed || this.bloated(pooled)) {
       if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
       this.live--;
       if (!this.closed && this.waiters.length > 0) {
+        // Create first: if that fails, the slot stays free for the next acquire instead of leaking.
+        const fresh = this.create();
         this.live++;
-        this.waiters.shift()!(this.create());
+        this.waiters.shift()!(fresh);
       }
       return;
     }
     const waiter = this.waiters.shift();
     if (waiter) waiter(pooled);
     else this.idle.push(pooled);
+  }
+
+  private bloated(pooled: PooledIsolate): boolean {
+    try {
+      const heap = pooled.isolate.getHeapStatisticsSync();
+      return heap.used_heap_size + heap.externally_allocated_size > this.options.memoryLimitMb * 1024 * 1024 * RECYCLE_HEAP_SHARE;
+    } catch {
+      return true;
+    }
   }
 
   compiledHook(pooled: PooledIsolate, key: string, compile: () => ivm.Script): ivm.Script {
@@ -75,6 +107,27 @@ export class IsolatePool {
     return { live: this.live, idle: this.idle.length };
   }
 
+  /** Read-only: heap statistics of the idle isolates (busy ones are not touched), for diagnostics. */
+  idleHeapStatistics(): {
+    isolates: number;
+    usedHeapBytes: number;
+    totalHeapBytes: number;
+    externalBytes: number;
+    /** Isolates lost to a catastrophic error so far (each keeps its memory and a parked thread). */
+    lostIsolates: number;
+  } {
+    const sum = { isolates: 0, usedHeapBytes: 0, totalHeapBytes: 0, externalBytes: 0, lostIsolates: this.lostCount };
+    for (const { isolate } of this.idle) {
+      if (isolate.isDisposed) continue;
+      const h = isolate.getHeapStatisticsSync();
+      sum.isolates++;
+      sum.usedHeapBytes += h.used_heap_size;
+      sum.totalHeapBytes += h.total_heap_size;
+      sum.externalBytes += h.externally_allocated_size;
+    }
+    return sum;
+  }
+
   close(): void {
     this.closed = true;
     for (const pooled of this.idle.splice(0)) {
@@ -84,8 +137,20 @@ export class IsolatePool {
   }
 
   private create(): PooledIsolate {
-    const isolate = new ivm.Isolate({ memoryLimit: this.options.memoryLimitMb });
+    let pooled: PooledIsolate | undefined;
+    const isolate = new ivm.Isolate({
+      memoryLimit: this.options.memoryLimitMb,
+      // Without a handler isolated-vm aborts the whole process. Hooks run on isolated-vm's
+      // threads (see invocation.ts), so only this isolate's thread is parked.
+      onCatastrophicError: (message: string) => {
+        if (!pooled || pooled.lost !== null) return;
+        pooled.lost = message;
+        this.lostCount++;
+        pooled.onLost?.(message);
+      },
+    });
     const bootstrap = isolate.compileScriptSync(this.options.bootstrapSource, { filename: 'enfyra-run:bootstrap' });
-    return { isolate, bootstrap, hooks: new Map() };
+    pooled = { isolate, bootstrap, hooks: new Map(), lost: null, onLost: null };
+    return pooled;
   }
 }

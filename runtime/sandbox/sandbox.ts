@@ -44,6 +44,11 @@ export class Sandbox {
     return this.pool.size;
   }
 
+  /** Read-only diagnostics: summed heap statistics of the idle isolates in the pool. */
+  heapStatistics(): ReturnType<IsolatePool['idleHeapStatistics']> {
+    return this.pool.idleHeapStatistics();
+  }
+
   close(): void {
     this.pool.close();
   }
