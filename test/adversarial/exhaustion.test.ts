@@ -146,10 +146,12 @@ describe('memory', () => {
     // One huge allocation: V8 gives up before isolated-vm's limit can act ("catastrophic"
     // out-of-memory); isolated-vm would abort the process without a handler.
     const r = await roomyCpu.run(`let s = 'x'; for (;;) { s += s; s.charCodeAt(s.length - 1) }`);
+    // Which of the two mechanisms ends it (isolated-vm's limit, or the catastrophic-error handler that
+    // then leaks that isolate's heap on purpose) depends on timing; both must give a memory error.
     expectError(r, memoryLimit());
     expect(r.durationMs).toBeLessThan(CPU_BOUND_MS);
-    expect(roomyCpu.sandbox.heapStatistics().lostIsolates).toBeGreaterThanOrEqual(1);
     await roomyCpu.stillServes();
+    if (roomyCpu.sandbox.heapStatistics().lostIsolates > 0) baseline = await settledRss();
   });
 
   it('deep recursion is a RangeError', async () => {
