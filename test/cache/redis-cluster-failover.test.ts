@@ -76,7 +76,7 @@ describe.skipIf(!canStart)('redis cluster (3 masters + 3 replicas)', () => {
       const downAt = Date.now();
       const { calls, startedAt } = await loop;
 
-      expectOutageThenRecovery(calls);
+      expectOutageThenRecovery(calls, { failover: true });
       // The Cluster notices (node timeout 2 s) and promotes the replica; the runtime follows within seconds.
       expect(recoveredAfter(calls) + startedAt - downAt).toBeLessThan(15_000);
       const promoted = await cluster.masterFor(storedKey);

@@ -84,7 +84,7 @@ describe.skipIf(!canStart)('redis sentinel (primary + replica + 3 sentinels)', (
       const downAt = Date.now();
       const { calls, startedAt } = await loop;
 
-      expectOutageThenRecovery(calls);
+      expectOutageThenRecovery(calls, { failover: true });
       // down-after-milliseconds 1 s, then election and promotion.
       expect(recoveredAfter(calls) + startedAt - downAt).toBeLessThan(15_000);
       expect(await sentinel.currentMasterPort()).toBe(survivor.port);
