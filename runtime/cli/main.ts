@@ -9,8 +9,6 @@ import { ConfigError } from '../config/load.js';
 import { HookFileError } from '../sandbox/hook-loader.js';
 import { UsageError } from './usage-error.js';
 import { runCommand } from './run-command.js';
-import { replayCommand } from './replay-command.js';
-import { dbResetCommand } from './db-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -67,6 +65,8 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     .option('--jobs <n>', 'fixture files run at once', (v) => positiveInt('--jobs', v))
     .option('--filter <text>', 'only fixtures whose file or name contains text')
     .action(async (paths: string[], flags) => {
+      // Loaded when used: the replay machinery is not part of `enfyra-run <hook>` start-up.
+      const { replayCommand } = await import('./replay-command.js');
       process.exitCode = await replayCommand(paths, flags);
     });
 
@@ -75,6 +75,7 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     .description('recreate the database from the schema and seed files under fixtures/')
     .option('--config <path>', 'config file (default ./enfyra.config.json)')
     .action(async (flags) => {
+      const { dbResetCommand } = await import('./db-command.js');
       process.exitCode = await dbResetCommand(flags);
     });
 

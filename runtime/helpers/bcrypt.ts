@@ -2,12 +2,13 @@
  * `$helpers.$bcrypt`: bcryptjs's async API, which works in chunks on the host
  * event loop, so hashing never blocks the isolate (or other invocations).
  */
-import bcrypt from 'bcryptjs';
 import type { HostModule } from '../sandbox/host-module.js';
 import { rangeError, stringArg } from './args.js';
 import { asyncMethod } from './method.js';
 
 const HELPER = '$helpers.$bcrypt';
+/** bcryptjs is loaded on first use, not at start-up. */
+const loadBcrypt = async () => (await import('bcryptjs')).default;
 /** bcrypt ignores everything past 72 bytes; refusing is safer than two passwords hashing alike. */
 const MAX_PLAIN_BYTES = 72;
 /**
@@ -31,7 +32,10 @@ export function createBcryptModule(rounds: number): HostModule {
   return {
     path: '$helpers.$bcrypt',
     methods: {
-      hash: asyncMethod(async ([plain]) => bcrypt.hash(plainArg(plain, `${HELPER}.hash`), rounds)),
+      hash: asyncMethod(async ([plain]) => {
+        const password = plainArg(plain, `${HELPER}.hash`);
+        return (await loadBcrypt()).hash(password, rounds);
+      }),
       compare: asyncMethod(async ([plain, hash]) => {
         const helper = `${HELPER}.compare`;
         const password = plainArg(plain, helper);
@@ -42,7 +46,7 @@ export function createBcryptModule(rounds: number): HostModule {
         if (Number(match[1]) > MAX_COMPARE_ROUNDS) {
           throw rangeError(helper, 'hash', `a bcrypt hash of cost at most ${MAX_COMPARE_ROUNDS}`, stored, `cost ${match[1]}`);
         }
-        return bcrypt.compare(password, stored);
+        return (await loadBcrypt()).compare(password, stored);
       }),
     },
   };

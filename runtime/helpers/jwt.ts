@@ -1,5 +1,4 @@
 /** `$helpers.$jwt(payload, expiresIn)`: an HS256 token signed with `helpers.jwtSecret`. */
-import { SignJWT } from 'jose';
 import { helpersSchema } from '../config/schema.js';
 import { objectArg, typeError } from './args.js';
 
@@ -39,6 +38,8 @@ export function createJwtSigner(secret: string, mode: 'development' | 'productio
       );
     }
     const now = Math.floor(Date.now() / 1000);
+    // jose is loaded on first use (~25 ms of start-up otherwise).
+    const { SignJWT } = await import('jose');
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuedAt(now)

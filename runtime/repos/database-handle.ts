@@ -7,7 +7,7 @@
 import { ConfigError } from '../config/load.js';
 import type { DatabaseConfig } from '../config/schema.js';
 import { HttpError } from '../context/http-errors.js';
-import { openDatabase, type Database, type OpenOptions } from './database.js';
+import type { Database, OpenOptions } from './database.js';
 import { loadFixtures } from './fixtures.js';
 
 export class DatabaseHandle {
@@ -26,11 +26,14 @@ export class DatabaseHandle {
    * (as for the cache); a failed open is retried by the next call.
    */
   open(): Promise<Database> {
-    this.opening ??= openDatabase(this.config, this.options).catch((err: unknown) => {
-      this.opening = null;
-      if (err instanceof ConfigError || err instanceof HttpError) throw err;
-      throw new HttpError(503, `database unavailable: ${(err as Error).message ?? String(err)}`);
-    });
+    // database.js (knex and its dialects, ~60 ms of module loading) is loaded on first use, not at start-up.
+    this.opening ??= import('./database.js')
+      .then(({ openDatabase }) => openDatabase(this.config, this.options))
+      .catch((err: unknown) => {
+        this.opening = null;
+        if (err instanceof ConfigError || err instanceof HttpError) throw err;
+        throw new HttpError(503, `database unavailable: ${(err as Error).message ?? String(err)}`);
+      });
     return this.opening;
   }
 

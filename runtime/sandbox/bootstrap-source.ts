@@ -3,12 +3,14 @@
  * hook: it builds `$ctx` from the request JSON and the host-module manifest,
  * and owns the isolate's half of the bridge.
  *
- * Protocol (all strings, so nothing but copies crosses):
- *   host(kind, ...) is one ivm.Callback per invocation:
+ * Protocol (all strings, so nothing but copies crosses): two ivm.Callbacks per
+ * invocation on the same host function, `host` (waits for the host's reply)
+ * and `post` (an `ignored` callback: fire-and-forget, so an entry running on
+ * isolated-vm's thread pool does not stop for a round trip to the Node thread):
  *     host('s', op, argsJson, specialsJson)      sync call  -> reply
- *     host('a', op, argsJson, specialsJson, id)  async call -> (settled later via settle(id, reply))
- *     host('l', line)                            $logs line -> 'ok' | 'full'
- *     host('d', outcomeJson)                     the hook finished
+ *     post('a', op, argsJson, specialsJson, id)  async call (settled later via settle(id, reply))
+ *     post('l', line)                            $logs line (the isolate counts up to maxLogs itself)
+ *     post('d', outcomeJson)                     the hook finished
  *   reply: 'u' (undefined) | 'v' + json | 'e' + json({ name, message, statusCode? })
  *
  * Everything the bridge relies on (JSON, Promise, WeakSet, String.prototype.slice,
@@ -72,8 +74,10 @@ function isolateMain(config: {
 }): (id: number, reply: string) => void {
   const g: any = globalThis;
   const host: (...args: unknown[]) => string = g.__enfyraHost;
+  const post: (...args: unknown[]) => void = g.__enfyraPost;
   const request: any = JSON.parse(g.__enfyraInit);
   delete g.__enfyraHost;
+  delete g.__enfyraPost;
   delete g.__enfyraInit;
 
   const stringify = JSON.stringify;
@@ -248,7 +252,7 @@ function isolateMain(config: {
     pendingCount++;
     return new PromiseCtor((resolve, reject) => {
       reflectApply(mapSet, pending, [id, [resolve, reject]]);
-      host('a', op, json, specials, id);
+      post('a', op, json, specials, id);
     });
   }
 
@@ -370,6 +374,7 @@ function isolateMain(config: {
     if (typeof enc === 'string') return enc;
     return '[' + enc[1] + ']';
   }
+  let logCount = 0;
   $ctx.$logs = function (...args: unknown[]) {
     if (logsFull) {
       droppedLogs++;
@@ -378,7 +383,9 @@ function isolateMain(config: {
     let line = '';
     for (let i = 0; i < args.length; i++) line += (i ? ' ' : '') + formatLogArg(args[i]);
     if (line.length > limits.maxLogLineChars) line = slice(line, 0, limits.maxLogLineChars) + '… (cut)';
-    if (host('l', line) === 'full') logsFull = true;
+    post('l', line);
+    // The host keeps the same count (and enforces it); counting here spares a round trip per line.
+    if (++logCount >= limits.maxLogs) logsFull = true;
   };
   g.console = freeze({ log: $ctx.$logs, info: $ctx.$logs, warn: $ctx.$logs, error: $ctx.$logs, debug: $ctx.$logs });
 
@@ -456,7 +463,7 @@ function isolateMain(config: {
       payload = failure('Error', 'the hook result could not be read: ' + safeMessage(err));
     }
     try {
-      host('d', payload);
+      post('d', payload);
     } catch {
       // The host has ended the invocation already.
     }

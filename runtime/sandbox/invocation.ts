@@ -206,6 +206,9 @@ class Invocation {
       }
       const global = context.global;
       global.setSync('__enfyraHost', new ivm.Callback(this.onHostCall));
+      // Fire-and-forget twin for messages that need no reply ('a', 'l', 'd'): from an entry on the thread
+      // pool, a waiting callback costs a blocking round trip to this thread per host call.
+      global.setSync('__enfyraPost', new ivm.Callback(this.onHostCall, { ignored: true }));
       global.setSync('__enfyraInit', init);
       this.wallAtStart = isolate.wallTime;
       // Our own code only (no hook code has run in this context yet), so a sync entry is safe here.

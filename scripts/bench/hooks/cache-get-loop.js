@@ -1,0 +1,5 @@
+// Bench row 1: $params.n sequential $cache.get calls in one invocation.
+const n = $ctx.$params.n;
+let value;
+for (let i = 0; i < n; i++) value = await $ctx.$cache.get('bench:get');
+return value === null ? 0 : n;

@@ -1,0 +1,45 @@
+/** Paths, the built runtime and the configuration every in-process row shares. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { redisUrl } from './redis.js';
+
+export const ROOT = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const BENCH_DIR = path.join(ROOT, 'scripts', 'bench');
+export const BIN = path.join(ROOT, 'bin', 'enfyra-run.js');
+/** The built runtime; ENFYRA_BENCH_DIST=<folder with index.js> measures another build (A/B runs of a change). */
+export const DIST_DIR = process.env.ENFYRA_BENCH_DIST ? path.resolve(process.env.ENFYRA_BENCH_DIST) : path.join(ROOT, 'dist', 'runtime');
+export const dist = (p) => new URL(`file://${path.join(DIST_DIR, p)}`).href;
+
+/** A namespace no real data lives under; the bench deletes its keys at the end. */
+export const NAMESPACE = `enfyra-bench-${process.pid}`;
+
+const scratch = [];
+export function scratchDir(label) {
+  const dir = mkdtempSync(path.join(tmpdir(), `enfyra-bench-${label}-`));
+  scratch.push(dir);
+  return dir;
+}
+export function removeScratch() {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runtime config for the in-process rows: Redis cache, SQLite database in a scratch folder (never the user's .enfyra/). */
+export function benchConfig(overrides = {}) {
+  const db = scratchDir('db');
+  return {
+    cache: { driver: 'redis', namespace: NAMESPACE, redis: { url: redisUrl() } },
+    database: { client: 'sqlite', sqlitePath: path.join(db, 'data.sqlite') },
+    ...overrides,
+  };
+}
+
+export async function createBenchRuntime(overrides) {
+  const { Runtime } = await import(dist('index.js'));
+  return Runtime.create({ cwd: ROOT, config: benchConfig(overrides), env: {} });
+}
+
+export function benchHook(name) {
+  return path.join(BENCH_DIR, 'hooks', name);
+}

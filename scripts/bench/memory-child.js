@@ -1,0 +1,79 @@
+/**
+ * Row 7, in a process of its own (so the other rows' allocations do not
+ * count): RSS after 1,000 and after 10,000 invocations of a mix of hooks
+ * (hello.js, the cache-first hit path on Redis, return 1), 4 at a time, with
+ * readings in between and after `total` (default 20,000) to tell warm-up from a
+ * leak. Before each reading GC runs in this process and in every pooled isolate
+ * (with --expose-gc, V8 gives each new context a `gc()`, called by a tiny hook
+ * once per isolate). Prints one JSON line.
+ *
+ *   node --no-node-snapshot --expose-gc scripts/bench/memory-child.js [total]
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { benchHook, createBenchRuntime, NAMESPACE, removeScratch, ROOT } from './lib/project.js';
+import { redisUrl } from './lib/redis.js';
+
+const TOTAL = Number(process.argv[2] ?? 20_000);
+const LANES = 4;
+const READ_AT = [1000, 2500, 5000, 10_000, 15_000, 20_000, 30_000].filter((n) => n <= TOTAL);
+
+const redis = new Redis(redisUrl(), { lazyConnect: true });
+const key = `${NAMESPACE}:user-profile:1`;
+await redis.set(key, JSON.stringify({ id: 1, name: 'Ada Admin', email: 'admin@example.com' }), 'PX', 600_000);
+const runtime = await createBenchRuntime();
+const hooks = [
+  [path.join(ROOT, 'hooks', 'hello.js'), { params: { id: '7' } }],
+  [path.join(ROOT, 'hooks', 'cache-first.js'), { params: { id: '1' } }],
+  [benchHook('return-1.js'), {}],
+];
+const gcHook = { source: "if (typeof gc === 'function') gc(); return 1;", filename: 'bench-gc.js' };
+
+function anonymousMb() {
+  try {
+    const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+    return Number(/^Anonymous:\s+(\d+) kB/m.exec(rollup)[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+async function reading() {
+  for (let i = 0; i < 2; i++) {
+    // One gc hook per pooled isolate (LANES at once take every idle isolate), then this process.
+    await Promise.all(Array.from({ length: runtime.poolSize.live }, () => runtime.run(gcHook)));
+    global.gc();
+    await new Promise((r) => setImmediate(r));
+  }
+  const m = process.memoryUsage();
+  const mb = (b) => b / 1024 / 1024;
+  return { invocations: done, rssMb: mb(m.rss), anonymousMb: anonymousMb(), heapUsedMb: mb(m.heapUsed), isolates: runtime.poolSize.live };
+}
+
+let done = 0;
+async function runUntil(limit) {
+  await Promise.all(
+    Array.from({ length: LANES }, async () => {
+      while (done < limit) {
+        const [hook, request] = hooks[done % hooks.length];
+        done++;
+        const env = await runtime.run(hook, request);
+        if (env.statusCode !== 200) throw new Error(`${hook}: ${JSON.stringify(env.error)}`);
+      }
+    }),
+  );
+}
+
+const t0 = performance.now();
+const readings = [];
+for (const n of READ_AT) {
+  await runUntil(n);
+  readings.push(await reading());
+}
+const ms = performance.now() - t0;
+await runtime.close();
+await redis.del(key);
+redis.disconnect();
+removeScratch();
+process.stdout.write(JSON.stringify({ readings, ms }) + '\n');

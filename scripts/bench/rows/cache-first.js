@@ -1,0 +1,80 @@
+/**
+ * Row 4: seed Pattern 1 (hooks/cache-first.js), cache-hit path on the Redis
+ * driver, at concurrency 1, 8 and 32, through the full runtime vs the same
+ * logic written directly in host Node with ioredis (GET -> JSON.parse ->
+ * return). A sample is a batch of requests spread over `c` concurrent lanes;
+ * throughput = requests / batch time. Both sides use one Redis connection
+ * (ioredis pipelines the concurrent commands on it).
+ */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { interleaved } from '../lib/interleave.js';
+import { asRate } from '../lib/report.js';
+import { NAMESPACE, ROOT } from '../lib/project.js';
+import { redisUrl } from '../lib/redis.js';
+
+const USER = {
+  id: 1,
+  email: 'admin@example.com',
+  name: 'Ada Admin',
+  role: 'admin',
+  isRootAdmin: true,
+  isActive: true,
+  lastLoginAt: '2024-01-21T08:00:00.000Z',
+  profile: { locale: 'en', theme: 'dark' },
+  createdAt: '2024-01-01T09:00:00.000Z',
+  updatedAt: '2024-01-01T09:00:00.000Z',
+};
+
+async function lanes(concurrency, total, one) {
+  const perLane = Math.ceil(total / concurrency);
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let i = 0; i < perLane; i++) await one();
+  }));
+  return perLane * concurrency;
+}
+
+export async function cacheFirstRows({ runtime, quick }) {
+  const redis = new Redis(redisUrl(), { lazyConnect: true });
+  const key = `${NAMESPACE}:user-profile:1`;
+  await redis.set(key, JSON.stringify(USER), 'PX', 600_000);
+  const hook = path.join(ROOT, 'hooks', 'cache-first.js');
+  const request = { method: 'GET', url: '/users/1', params: { id: '1' } };
+  const rows = [];
+  try {
+    for (const concurrency of [1, 8, 32]) {
+      const total = concurrency === 1 ? 40 : 128;
+      const ops = Math.ceil(total / concurrency) * concurrency;
+      const result = await interleaved({
+        rounds: quick ? 2 : 5,
+        time: quick ? 200 : 600,
+        iterations: 5,
+        opsPerSample: ops,
+        ours: () =>
+          lanes(concurrency, total, async () => {
+            const env = await runtime.run(hook, request);
+            if (env.statusCode !== 200 || env.data?.id !== 1) throw new Error(`cache-first failed: ${JSON.stringify(env.error)}`);
+          }),
+        baseline: () =>
+          lanes(concurrency, total, async () => {
+            const raw = await redis.get(key);
+            const profile = raw === null ? null : JSON.parse(raw);
+            if (profile?.id !== 1) throw new Error('unexpected value');
+            return profile;
+          }),
+      });
+      rows.push({
+        id: `cache-first-c${concurrency}`,
+        label: `Pattern 1 cache-first hit, concurrency ${concurrency}`,
+        unit: 'req/s',
+        target: concurrency === 32 ? { op: '>=', value: 0.5 } : null,
+        note: `throughput ratio = ours/baseline (higher is better); ${ops} requests per sample over ${concurrency} lane(s); pool maxIsolates ${runtime.config.sandbox.maxIsolates}`,
+        ...asRate(result),
+      });
+    }
+    return rows;
+  } finally {
+    await redis.del(key);
+    redis.disconnect();
+  }
+}

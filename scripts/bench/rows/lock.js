@@ -1,0 +1,51 @@
+/**
+ * Row 2: `$cache.acquire` + `$cache.release` from inside a hook vs the raw
+ * protocol from the host: `SET key value PX ttl NX` and the same Lua
+ * compare-and-delete (EVALSHA). Per pair, sequential, one connection each.
+ */
+import { Redis } from 'ioredis';
+import { interleaved } from '../lib/interleave.js';
+import { asLatency } from '../lib/report.js';
+import { benchHook, NAMESPACE } from '../lib/project.js';
+import { redisUrl } from '../lib/redis.js';
+
+const N = 250;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export async function lockRow({ runtime, quick }) {
+  const redis = new Redis(redisUrl(), { lazyConnect: true });
+  redis.defineCommand('benchRelease', { numberOfKeys: 1, lua: RELEASE });
+  const key = `${NAMESPACE}:bench:rawlock`;
+  const value = JSON.stringify('owner-1');
+  const hook = benchHook('lock-loop.js');
+  try {
+    const result = await interleaved({
+      rounds: quick ? 2 : 8,
+      time: quick ? 200 : 500,
+      iterations: 5,
+      opsPerSample: N,
+      ours: async () => {
+        const env = await runtime.run(hook, { params: { n: N } });
+        if (env.data !== N) throw new Error(`lock-loop failed: ${JSON.stringify(env.error ?? env.data)}`);
+      },
+      baseline: async () => {
+        for (let i = 0; i < N; i++) {
+          if ((await redis.set(key, value, 'PX', 5000, 'NX')) !== 'OK') throw new Error('raw lock was taken');
+          if ((await redis.benchRelease(key, value)) !== 1) throw new Error('raw lock was not released');
+        }
+      },
+    });
+    return {
+      id: 'lock',
+      label: '$cache.acquire+release in hook vs raw SET NX PX + Lua CAD',
+      unit: 'µs/pair',
+      target: { op: '<=', value: 1.3 },
+      note: `per pair inside one invocation looping ${N} pairs vs a host loop of ${N} SET NX PX + EVALSHA compare-and-delete`,
+      ...asLatency(result, 1000),
+    };
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench`: runtime overhead against side-by-side baselines, measured
+ * in the same run. Prints a table and writes the same figures to
+ * bench-results/latest.json (git-ignored). Needs Redis (REDIS_URL or
+ * 127.0.0.1:6379) and a build (`npm run bench` builds first).
+ *
+ *   node --no-node-snapshot scripts/bench/run.js [--quick] [--only=cache-get,lock,trivial-hook,crossing,cache-first,cold-cli,replay,memory] [--out=file] [--strict]
+ *
+ * --quick: fewer rounds (a smoke test, not for figures); --strict: exit 1 when a target is missed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { createBenchRuntime, NAMESPACE, removeScratch, ROOT } from './lib/project.js';
+import { pingRedis, redisUrl } from './lib/redis.js';
+import { formatMarkdown, formatTable, targetMet } from './lib/report.js';
+import { cacheGetRow } from './rows/cache-get.js';
+import { lockRow } from './rows/lock.js';
+import { trivialHookRow } from './rows/trivial-hook.js';
+import { cacheFirstRows } from './rows/cache-first.js';
+import { coldCliRows } from './rows/cold-cli.js';
+import { replayRows } from './rows/replay.js';
+import { memoryRows } from './rows/memory.js';
+import { crossingRow } from './rows/crossing.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const strict = args.includes('--strict');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const out = path.resolve(ROOT, args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'bench-results/latest.json');
+
+const log = (text) => process.stderr.write(`bench: ${text}\n`);
+
+if (!process.execArgv.includes('--no-node-snapshot')) {
+  log('run me with `node --no-node-snapshot` (isolated-vm needs it on Node 20), or use `npm run bench`');
+  process.exit(2);
+}
+
+try {
+  await pingRedis();
+} catch (err) {
+  process.stderr.write(
+    `\nbench: REDIS IS NOT AVAILABLE at ${redisUrl()}: ${err.message}\n` +
+      'bench: rows 1, 2, 4 and 7 measure the Redis driver; start redis-server or set REDIS_URL, then run again.\n\n',
+  );
+  process.exit(1);
+}
+
+const ROWS = [
+  { id: 'cache-get', n: '1', inProcess: true, run: cacheGetRow },
+  { id: 'lock', n: '2', inProcess: true, run: lockRow },
+  { id: 'trivial-hook', n: '3', inProcess: true, run: trivialHookRow },
+  { id: 'crossing', n: '3i', run: crossingRow },
+  { id: 'cache-first', n: '4', inProcess: true, run: cacheFirstRows },
+  { id: 'cold-cli', n: '5', run: coldCliRows },
+  { id: 'replay', n: '6', run: replayRows },
+  { id: 'memory', n: '7', run: memoryRows },
+];
+
+const started = performance.now();
+const noiseBefore = await systemNoise();
+if (noiseBefore.loadavg1 > os.cpus().length * 0.5 || noiseBefore.redisOpsPerSec > 1000) {
+  log(`WARNING: the machine is busy (load ${noiseBefore.loadavg1.toFixed(2)} on ${os.cpus().length} cores, Redis serving ${noiseBefore.redisOpsPerSec} ops/s for others): figures will be noisy`);
+}
+const selected = ROWS.filter((r) => !only || only.includes(r.id));
+const results = [];
+let runtime = null;
+try {
+  for (const row of selected) {
+    if (row.inProcess && !runtime) runtime = await createBenchRuntime();
+    const t0 = performance.now();
+    log(`${row.id} ...`);
+    const produced = [].concat(await row.run({ runtime, quick }));
+    produced.forEach((r, i) => results.push({ n: produced.length > 1 ? `${row.n}${'abc'[i]}` : row.n, ...r }));
+    log(`${row.id} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await runtime?.close();
+  await cleanRedis();
+  removeScratch();
+}
+
+const totalS = (performance.now() - started) / 1000;
+const noiseAfter = await systemNoise();
+const table = formatTable(results);
+process.stdout.write(`\n${table}\n\n`);
+for (const r of results) if (r.note) process.stdout.write(`  ${r.n}: ${r.note}\n`);
+const cli = results.find((r) => r.id === 'cold-cli');
+if (cli) {
+  process.stdout.write(`\n  5: start-up breakdown (median ms, scripts/bench/cli-phases.js, total ${cli.extra.breakdownTotalMs.toFixed(0)} ms):\n`);
+  for (const [name, ms] of Object.entries(cli.extra.breakdownMs)) process.stdout.write(`       ${ms.toFixed(1).padStart(7)}  ${name}\n`);
+  process.stdout.write(`       (node --no-node-snapshot -e 0 alone: ${cli.extra.nodeNoSnapshotMs.median.toFixed(0)} ms)\n`);
+  process.stdout.write(`       heavy CommonJS packages loaded by the hello.js run: ${cli.extra.heavyPackagesLoadedByHelloRun.join(', ') || 'none'}\n`);
+}
+process.stdout.write(`\n  ratios: ours/baseline of time per op, except rows 4 and 6 (throughput, higher is better).\n`);
+process.stdout.write(`  p99 on rate rows: the rate at the p99 sample time. Total bench time ${totalS.toFixed(0)} s.\n`);
+process.stdout.write(
+  `  machine: ${os.cpus().length} cores, load ${noiseBefore.loadavg1.toFixed(2)} -> ${noiseAfter.loadavg1.toFixed(2)}, ` +
+    `Redis ops/s from other clients ${noiseBefore.redisOpsPerSec} -> ${noiseAfter.redisOpsPerSec}\n`,
+);
+
+const report = {
+  date: new Date().toISOString(),
+  quick,
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
+  redis: redisUrl(),
+  git: gitState(),
+  noise: { before: noiseBefore, after: noiseAfter },
+  totalSeconds: totalS,
+  rows: results.map((r) => ({ ...r, met: targetMet(r) })),
+  markdown: formatMarkdown(results),
+};
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+process.stdout.write(`  written: ${path.relative(process.cwd(), out)}\n`);
+if (strict && results.some((r) => targetMet(r) === false)) process.exitCode = 1;
+
+async function cleanRedis() {
+  const redis = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${NAMESPACE}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch (err) {
+    log(`could not remove the bench's Redis keys (${NAMESPACE}:*): ${err.message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Load average and how busy Redis is with other clients: a busy machine makes every figure noisy. */
+async function systemNoise() {
+  const loadavg1 = os.loadavg()[0];
+  let redisOpsPerSec = NaN;
+  const redis = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    const info = await redis.info('stats');
+    redisOpsPerSec = Number(/instantaneous_ops_per_sec:(\d+)/.exec(info)?.[1] ?? NaN);
+  } catch {
+    // reported as NaN
+  } finally {
+    redis.disconnect();
+  }
+  return { loadavg1, redisOpsPerSec };
+}
+
+function gitState() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? '+dirty' : ''}`;
+  } catch {
+    return null;
+  }
+}
