@@ -23,7 +23,17 @@ export function buildProgram(): Command {
     .version(version(), '-v, --version')
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: () => {} })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  enfyra-run hooks/hello.js --params id=123 --json     run one hook (see: enfyra-run run --help)
+  enfyra-run replay                                     replay every fixture under fixtures/requests/
+  enfyra-run db reset                                   recreate .enfyra/data.sqlite from fixtures/
+
+Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME (cache namespace).`,
+    );
 
   program
     .command('run <hook>', { isDefault: true })
@@ -59,7 +69,7 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     .description('replay recorded fixture requests against their hooks (for CI); default path: the fixtures folder')
     .option('--config <path>', 'config file (default ./enfyra.config.json)')
     .addOption(new Option('--reporter <name>', 'output format').choices(['text', 'json', 'junit']).default('text'))
-    .option('--out <file>', 'write the json/junit report to a file instead of stdout')
+    .option('--out <file>', 'write the json/junit report to this file (the text report still goes to stdout)')
     .option('--update', 'rewrite expected values in fixture files from the actual results')
     .option('--real', 'use the configured cache and database instead of fresh in-memory copies')
     .option('--jobs <n>', 'fixture files run at once', (v) => positiveInt('--jobs', v))
