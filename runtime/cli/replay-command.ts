@@ -97,10 +97,14 @@ export function exitCode(outcome: RunOutcome): number {
 }
 
 /**
- * Worker processes besides this one: ENFYRA_REPLAY_WORKERS when set, else
- * one per extra core (up to --jobs processes in all), and only when each
- * process would get enough files to pay for its start-up.
+ * Worker processes besides this one: ENFYRA_REPLAY_WORKERS when set, else one
+ * process per CORES_PER_PROCESS cores (a replay process keeps ~1.4 cores busy:
+ * its own thread plus isolated-vm's pool threads; measured by npm run bench),
+ * up to --jobs processes in all, and only when each process would get enough
+ * files to pay for its start-up. On 2 cores that is no worker.
  */
+const CORES_PER_PROCESS = 1.5;
+
 export function workerCount(files: number, jobs: number, env: NodeJS.ProcessEnv = process.env): number {
   const forced = env.ENFYRA_REPLAY_WORKERS;
   if (forced !== undefined && forced !== '') {
@@ -108,5 +112,6 @@ export function workerCount(files: number, jobs: number, env: NodeJS.ProcessEnv 
     if (!Number.isInteger(n) || n < 0) throw new UsageError(`ENFYRA_REPLAY_WORKERS must be a whole number >= 0 (got "${forced}")`);
     return n;
   }
-  return Math.max(0, Math.min(jobs, availableParallelism(), Math.floor(files / FILES_PER_PROCESS)) - 1);
+  const processes = Math.floor(availableParallelism() / CORES_PER_PROCESS);
+  return Math.max(0, Math.min(jobs, processes, Math.floor(files / FILES_PER_PROCESS)) - 1);
 }
