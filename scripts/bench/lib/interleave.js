@@ -52,3 +52,11 @@ export async function interleaved(o) {
     roundRatios,
   };
 }
+
+/** The "ours" side of rows 1-2: one invocation of a hook that loops `n` times and returns `n`. */
+export function hookLoop(runtime, hook, n) {
+  return async () => {
+    const env = await runtime.run(hook, { params: { n } });
+    if (env.data !== n) throw new Error(`${hook} failed: ${JSON.stringify(env.error ?? env.data)}`);
+  };
+}

@@ -6,7 +6,7 @@
  * `JSON.parse(await redis.get(key))` (the decode $cache.get also does).
  */
 import { Redis } from 'ioredis';
-import { interleaved } from '../lib/interleave.js';
+import { interleaved, hookLoop } from '../lib/interleave.js';
 import { asLatency } from '../lib/report.js';
 import { benchHook, NAMESPACE } from '../lib/project.js';
 import { redisUrl } from '../lib/redis.js';
@@ -25,10 +25,7 @@ export async function cacheGetRow({ runtime, quick }) {
       time: quick ? 200 : 500,
       iterations: 5,
       opsPerSample: N,
-      ours: async () => {
-        const env = await runtime.run(hook, { params: { n: N } });
-        if (env.data !== N) throw new Error(`cache-get-loop failed: ${JSON.stringify(env.error ?? env.data)}`);
-      },
+      ours: hookLoop(runtime, hook, N),
       baseline: async () => {
         let value;
         for (let i = 0; i < N; i++) value = JSON.parse(await redis.get(key));

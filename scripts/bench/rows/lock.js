@@ -4,7 +4,7 @@
  * compare-and-delete (EVALSHA). Per pair, sequential, one connection each.
  */
 import { Redis } from 'ioredis';
-import { interleaved } from '../lib/interleave.js';
+import { interleaved, hookLoop } from '../lib/interleave.js';
 import { asLatency } from '../lib/report.js';
 import { benchHook, NAMESPACE } from '../lib/project.js';
 import { redisUrl } from '../lib/redis.js';
@@ -26,10 +26,7 @@ export async function lockRow({ runtime, quick }) {
       time: quick ? 200 : 500,
       iterations: 5,
       opsPerSample: N,
-      ours: async () => {
-        const env = await runtime.run(hook, { params: { n: N } });
-        if (env.data !== N) throw new Error(`lock-loop failed: ${JSON.stringify(env.error ?? env.data)}`);
-      },
+      ours: hookLoop(runtime, hook, N),
       baseline: async () => {
         for (let i = 0; i < N; i++) {
           if ((await redis.set(key, value, 'PX', 5000, 'NX')) !== 'OK') throw new Error('raw lock was taken');
