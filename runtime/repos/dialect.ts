@@ -50,6 +50,21 @@ function fromDbCommon(column: ColumnSchema, raw: unknown, jsonIsText: boolean): 
   }
 }
 
+/**
+ * Script value -> driver value. JSON is always sent as a string (node-pg would
+ * turn a JS array into a PostgreSQL array literal); SQLite keeps datetimes as
+ * ISO text; SQLite and MySQL keep booleans as 0/1.
+ */
+function toDbWith(options: { datetimeAsText: boolean; booleanAsInteger: boolean }): Dialect['toDb'] {
+  return (column, value) => {
+    if (value === null) return null;
+    if (column.type === 'json') return JSON.stringify(value);
+    if (options.datetimeAsText && column.type === 'datetime') return (value as Date).toISOString();
+    if (options.booleanAsInteger && column.type === 'boolean') return value ? 1 : 0;
+    return value as DbValue;
+  };
+}
+
 function readDateTime(column: ColumnSchema, raw: unknown): unknown {
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : raw.toISOString();
   try {
@@ -71,13 +86,7 @@ function parseJsonText(text: string): unknown {
 
 const sqlite: Dialect = {
   client: 'sqlite',
-  toDb(column, value) {
-    if (value === null) return null;
-    if (column.type === 'datetime') return (value as Date).toISOString();
-    if (column.type === 'json') return JSON.stringify(value);
-    if (column.type === 'boolean') return value ? 1 : 0;
-    return value as DbValue;
-  },
+  toDb: toDbWith({ datetimeAsText: true, booleanAsInteger: true }),
   fromDb: (column, raw) => fromDbCommon(column, raw, true),
   // BINARY collation is code point order; NULLs already sort first.
   ordered: () => '??',
@@ -86,12 +95,7 @@ const sqlite: Dialect = {
 
 const pg: Dialect = {
   client: 'pg',
-  toDb(column, value) {
-    if (value === null) return null;
-    // Always a JSON string: node-pg would turn a JS array into a PostgreSQL array literal.
-    if (column.type === 'json') return JSON.stringify(value);
-    return value as DbValue;
-  },
+  toDb: toDbWith({ datetimeAsText: false, booleanAsInteger: false }),
   fromDb: (column, raw) => fromDbCommon(column, raw, false),
   ordered: (column) => (isTextual(column) ? '?? collate "C"' : '??'),
   nullsOrder: (direction) => (direction === 'asc' ? ' nulls first' : ' nulls last'),
@@ -99,12 +103,7 @@ const pg: Dialect = {
 
 const mysql: Dialect = {
   client: 'mysql',
-  toDb(column, value) {
-    if (value === null) return null;
-    if (column.type === 'json') return JSON.stringify(value);
-    if (column.type === 'boolean') return value ? 1 : 0;
-    return value as DbValue;
-  },
+  toDb: toDbWith({ datetimeAsText: false, booleanAsInteger: true }),
   // connection.ts makes mysql2 hand JSON columns over as text, so MySQL and MariaDB read alike.
   fromDb: (column, raw) => fromDbCommon(column, raw, true),
   // String columns are created with a binary collation (ddl.ts); NULLs already sort first.
