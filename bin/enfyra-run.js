@@ -20,7 +20,10 @@ const hasFlag =
   process.execArgv.includes('--no-node-snapshot') || /(^|\s)--no-node-snapshot(\s|$)/.test(process.env.NODE_OPTIONS ?? '');
 
 if (hasFlag) {
-  const { main } = await import('../dist/runtime/cli/main.js');
+  // ENFYRA_RUN_FROM_SOURCE=1 runs runtime/*.ts directly (Node 24 strips the types): the test suite uses it
+  // so that a change under runtime/ is tested without a build.
+  const entry = process.env.ENFYRA_RUN_FROM_SOURCE === '1' ? '../runtime/cli/main.ts' : '../dist/runtime/cli/main.js';
+  const { main } = await import(entry);
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
   // Everything is closed by now; if a driver still holds the loop open, do not hang the shell.

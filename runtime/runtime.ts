@@ -3,22 +3,22 @@
  * ($cache, $repos, $helpers). This is the programmatic API users' own tests
  * use, and what the CLI and replay drive.
  */
-import { loadConfig, resolveConfig, type ResolvedConfig } from './config/load.js';
-import type { EnfyraConfigInput } from './config/schema.js';
-import { Sandbox } from './sandbox/sandbox.js';
-import type { HostModule } from './sandbox/host-module.js';
-import type { ContextData, HookSource } from './sandbox/invocation.js';
-import { HookLoader } from './sandbox/hook-loader.js';
-import { contextData, type HookRequest } from './context/request.js';
-import { sanitizeEnv } from './context/env.js';
-import { runChain, type ChainResult } from './context/chain.js';
-import type { Envelope } from './context/envelope.js';
-import type { CacheDriver, Clock } from './cache/driver.js';
-import { createCacheDriver } from './cache/create-driver.js';
-import { createCacheModule } from './cache/cache-module.js';
-import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.js';
-import { createReposModule } from './repos/repos-module.js';
-import { createHelperModules } from './helpers/index.js';
+import { loadConfig, resolveConfig, type ResolvedConfig } from './config/load.ts';
+import type { EnfyraConfigInput } from './config/schema.ts';
+import { Sandbox } from './sandbox/sandbox.ts';
+import type { HostModule } from './sandbox/host-module.ts';
+import type { ContextData, HookSource } from './sandbox/invocation.ts';
+import { HookLoader } from './sandbox/hook-loader.ts';
+import { contextData, type HookRequest } from './context/request.ts';
+import { sanitizeEnv } from './context/env.ts';
+import { runChain, type ChainResult } from './context/chain.ts';
+import type { Envelope } from './context/envelope.ts';
+import type { CacheDriver, Clock } from './cache/driver.ts';
+import { createCacheDriver } from './cache/create-driver.ts';
+import { createCacheModule } from './cache/cache-module.ts';
+import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts';
+import { createReposModule } from './repos/repos-module.ts';
+import { createHelperModules } from './helpers/index.ts';
 
 /** A hook to run: a file path, or source text with an optional display name. */
 export type HookTarget = string | { file: string } | { source: string; filename?: string };
@@ -52,13 +52,25 @@ export interface RunOptions {
 }
 
 export class Runtime {
+  readonly config: ResolvedConfig;
+  private readonly sandbox: Sandbox;
+  private readonly hooks: HookLoader;
+  private readonly env: Record<string, string>;
+  private readonly closers: Array<() => Promise<void> | void>;
+
   private constructor(
-    readonly config: ResolvedConfig,
-    private readonly sandbox: Sandbox,
-    private readonly hooks: HookLoader,
-    private readonly env: Record<string, string>,
-    private readonly closers: Array<() => Promise<void> | void>,
-  ) {}
+    config: ResolvedConfig,
+    sandbox: Sandbox,
+    hooks: HookLoader,
+    env: Record<string, string>,
+    closers: Array<() => Promise<void> | void>,
+  ) {
+    this.config = config;
+    this.sandbox = sandbox;
+    this.hooks = hooks;
+    this.env = env;
+    this.closers = closers;
+  }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const cwd = options.cwd ?? process.cwd();

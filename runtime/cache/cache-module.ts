@@ -16,15 +16,15 @@
  *   and the token is the one case the order can be off, so use TTLs far above
  *   one store round trip.
  */
-import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbox/host-module.js';
-import { NotAnIntegerError, type CacheDriver } from './driver.js';
-import { decode } from './codec.js';
-import { jsonEqual } from './json-equal.js';
-import { fenceCounterKey, namespacedKey } from './keys.js';
-import { newHeldLocks, settleLeakedLocks, type HeldLocks } from './held-locks.js';
-import { checkComparable, checkInteger, checkKey, checkOptionalTtl, checkTtl, checkValue } from './validate.js';
+import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbox/host-module.ts';
+import { NotAnIntegerError, type CacheDriver } from './driver.ts';
+import { decode } from './codec.ts';
+import { jsonEqual } from './json-equal.ts';
+import { fenceCounterKey, namespacedKey } from './keys.ts';
+import { newHeldLocks, settleLeakedLocks, type HeldLocks } from './held-locks.ts';
+import { checkComparable, checkInteger, checkKey, checkOptionalTtl, checkTtl, checkValue } from './validate.ts';
 
-export { namespacedKey } from './keys.js';
+export { namespacedKey } from './keys.ts';
 
 export interface CacheModuleOptions {
   driver: CacheDriver;

@@ -1,7 +1,7 @@
-import type { CacheConfig } from '../config/schema.js';
-import type { CacheDriver, SlidingWindowResult } from './driver.js';
-import type { Clock } from './clock.js';
-import { MemoryCacheDriver } from './drivers/memory.js';
+import type { CacheConfig } from '../config/schema.ts';
+import type { CacheDriver, SlidingWindowResult } from './driver.ts';
+import type { Clock } from './clock.ts';
+import { MemoryCacheDriver } from './drivers/memory.ts';
 
 export interface CreateDriverOptions {
   /** Time source for the memory and sqlite drivers. Redis keeps time on the server and ignores it. */
@@ -21,12 +21,12 @@ export function createCacheDriver(config: CacheConfig, options: CreateDriverOpti
       return new MemoryCacheDriver({ clock: options.clock });
     case 'sqlite':
       return new LazyCacheDriver('sqlite', async () => {
-        const { SqliteCacheDriver } = await import('./drivers/sqlite.js');
+        const { SqliteCacheDriver } = await import('./drivers/sqlite.ts');
         return new SqliteCacheDriver({ path: config.sqlitePath, clock: options.clock });
       });
     case 'redis':
       return new LazyCacheDriver('redis', async () => {
-        const { RedisCacheDriver } = await import('./drivers/redis.js');
+        const { RedisCacheDriver } = await import('./drivers/redis.ts');
         return new RedisCacheDriver(config.redis);
       });
   }
@@ -38,10 +38,16 @@ class LazyCacheDriver implements CacheDriver {
   private loading: Promise<CacheDriver> | null = null;
   private closed = false;
 
+  readonly kind: CacheDriver['kind'];
+  private readonly load: () => Promise<CacheDriver>;
+
   constructor(
-    readonly kind: CacheDriver['kind'],
-    private readonly load: () => Promise<CacheDriver>,
-  ) {}
+    kind: CacheDriver['kind'],
+    load: () => Promise<CacheDriver>,
+  ) {
+    this.kind = kind;
+    this.load = load;
+  }
 
   private ready(): Promise<CacheDriver> {
     if (this.closed && !this.loading) return Promise.reject(new Error(`the ${this.kind} cache driver is closed`));

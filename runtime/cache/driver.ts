@@ -6,9 +6,9 @@
  *
  * Every method is a single atomic operation on its store.
  */
-import { HttpError } from '../context/http-errors.js';
+import { HttpError } from '../context/http-errors.ts';
 
-export type { Clock } from './clock.js';
+export type { Clock } from './clock.ts';
 
 export interface SlidingWindowResult {
   /** Whether this hit was counted (under the limit). */

@@ -1,6 +1,6 @@
 /** Per-invocation bookkeeping of the locks a hook acquired, and what happens to those it never released. */
-import type { InvocationScope } from '../sandbox/host-module.js';
-import type { CacheDriver } from './driver.js';
+import type { InvocationScope } from '../sandbox/host-module.ts';
+import type { CacheDriver } from './driver.ts';
 
 export interface HeldLock {
   /** Key in the store (namespace applied). */

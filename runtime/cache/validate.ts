@@ -4,8 +4,8 @@
  * RangeError whose message starts with the method label and names the
  * argument. They run before any store call, so bad input writes nothing.
  */
-import { isUnrepresentable } from '../sandbox/wire.js';
-import { encode, exceedsBytes } from './codec.js';
+import { isUnrepresentable } from '../sandbox/wire.ts';
+import { encode, exceedsBytes } from './codec.ts';
 
 export function describeValue(value: unknown): string {
   if (isUnrepresentable(value)) return value.describe();

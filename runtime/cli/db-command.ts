@@ -1,5 +1,5 @@
-import { loadConfig } from '../config/load.js';
-import { resetDatabase } from '../repos/database.js';
+import { loadConfig } from '../config/load.ts';
+import { resetDatabase } from '../repos/database.ts';
 
 export async function dbResetCommand(flags: { config?: string }): Promise<number> {
   const config = loadConfig({ configPath: flags.config });

@@ -5,16 +5,24 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/load.js';
-import { HookFileError } from '../sandbox/hook-loader.js';
-import { UsageError } from './usage-error.js';
-import { runCommand } from './run-command.js';
+import { ConfigError } from '../config/load.ts';
+import { HookFileError } from '../sandbox/hook-loader.ts';
+import { UsageError } from './usage-error.ts';
+import { runCommand } from './run-command.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  // runtime/cli/ when run from source, dist/runtime/cli/ when built: the nearest package.json upward is ours.
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'enfyra-run') return pkg.version;
+    } catch {
+      // not here
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
 }
 
 export function buildProgram(): Command {
@@ -76,7 +84,7 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     .option('--filter <text>', 'only fixtures whose file or name contains text')
     .action(async (paths: string[], flags) => {
       // Loaded when used: the replay machinery is not part of `enfyra-run <hook>` start-up.
-      const { replayCommand } = await import('./replay-command.js');
+      const { replayCommand } = await import('./replay-command.ts');
       process.exitCode = await replayCommand(paths, flags);
     });
 
@@ -85,7 +93,7 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     .description('recreate the database from the schema and seed files under fixtures/')
     .option('--config <path>', 'config file (default ./enfyra.config.json)')
     .action(async (flags) => {
-      const { dbResetCommand } = await import('./db-command.js');
+      const { dbResetCommand } = await import('./db-command.ts');
       process.exitCode = await dbResetCommand(flags);
     });
 

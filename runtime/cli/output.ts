@@ -1,7 +1,7 @@
 /** Human-readable output: colors only on a TTY and never when NO_COLOR is set. */
 import { inspect } from 'node:util';
 import pc from 'picocolors';
-import type { Envelope } from '../context/envelope.js';
+import type { Envelope } from '../context/envelope.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 

@@ -6,14 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { loadConfig } from '../config/load.js';
-import { Progress } from '../replay/reporters/progress.js';
-import { formatFixture, formatSummary } from '../replay/reporters/text.js';
-import { formatJsonReport } from '../replay/reporters/json.js';
-import { formatJunitReport } from '../replay/reporters/junit.js';
-import { DEFAULT_JOBS, runReplay, type RunOutcome } from '../replay/runner.js';
-import { colorsFor } from './output.js';
-import { UsageError } from './usage-error.js';
+import { loadConfig } from '../config/load.ts';
+import { Progress } from '../replay/reporters/progress.ts';
+import { formatFixture, formatSummary } from '../replay/reporters/text.ts';
+import { formatJsonReport } from '../replay/reporters/json.ts';
+import { formatJunitReport } from '../replay/reporters/junit.ts';
+import { DEFAULT_JOBS, runReplay, type RunOutcome } from '../replay/runner.ts';
+import { colorsFor } from './output.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface ReplayFlags {
   config?: string;

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { HookRequest } from '../context/request.js';
-import { UsageError } from './usage-error.js';
+import type { HookRequest } from '../context/request.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface RequestFlags {
   params?: string[];

@@ -1,8 +1,8 @@
-import { loadConfig } from '../config/load.js';
-import { Runtime } from '../runtime.js';
-import { exitCodeFor } from '../context/envelope.js';
-import { requestFromFlags, type RequestFlags } from './request-flags.js';
-import { colorsFor, formatEnvelope } from './output.js';
+import { loadConfig } from '../config/load.ts';
+import { Runtime } from '../runtime.ts';
+import { exitCodeFor } from '../context/envelope.ts';
+import { requestFromFlags, type RequestFlags } from './request-flags.ts';
+import { colorsFor, formatEnvelope } from './output.ts';
 
 export interface RunFlags extends RequestFlags {
   config?: string;

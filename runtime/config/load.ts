@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { configSchema, type EnfyraConfig, type EnfyraConfigInput } from './schema.js';
+import { configSchema, type EnfyraConfig, type EnfyraConfigInput } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'enfyra.config.json';
 

@@ -10,8 +10,8 @@
  * - After the handler, `$ctx.$data` holds its result; a post-hook may change
  *   `$ctx.$data` or return a replacement.
  */
-import type { ChangedFields, ContextData, HookSource, InvocationOutcome } from '../sandbox/invocation.js';
-import { errorStatus, roundMs, successStatus, type Envelope, type EnvelopeError } from './envelope.js';
+import type { ChangedFields, ContextData, HookSource, InvocationOutcome } from '../sandbox/invocation.ts';
+import { errorStatus, roundMs, successStatus, type Envelope, type EnvelopeError } from './envelope.ts';
 
 export interface HookChain {
   pre?: readonly HookSource[];

@@ -1,5 +1,5 @@
 /** The result envelope of DESIGN §6: what `--json` prints and what the API returns. */
-import type { InvocationOutcome } from '../sandbox/invocation.js';
+import type { InvocationOutcome } from '../sandbox/invocation.ts';
 
 export interface EnvelopeError {
   statusCode: number;

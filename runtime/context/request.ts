@@ -3,7 +3,7 @@
  * describe it, and its translation into the `$ctx` data copied into the
  * sandbox.
  */
-import type { ContextData } from '../sandbox/invocation.js';
+import type { ContextData } from '../sandbox/invocation.ts';
 
 export interface HookRequest {
   params?: Record<string, unknown>;

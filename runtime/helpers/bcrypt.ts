@@ -2,9 +2,9 @@
  * `$helpers.$bcrypt`: bcryptjs's async API, which works in chunks on the host
  * event loop, so hashing never blocks the isolate (or other invocations).
  */
-import type { HostModule } from '../sandbox/host-module.js';
-import { rangeError, stringArg } from './args.js';
-import { asyncMethod } from './method.js';
+import type { HostModule } from '../sandbox/host-module.ts';
+import { rangeError, stringArg } from './args.ts';
+import { asyncMethod } from './method.ts';
 
 const HELPER = '$helpers.$bcrypt';
 /** bcryptjs is loaded on first use, not at start-up. */

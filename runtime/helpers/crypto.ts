@@ -1,8 +1,8 @@
 /** `$helpers.$crypto`: synchronous, small, node:crypto underneath. */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { HostModule } from '../sandbox/host-module.js';
-import { integerArg, nonEmptyStringArg, stringArg, typeError } from './args.js';
-import { syncMethod } from './method.js';
+import type { HostModule } from '../sandbox/host-module.ts';
+import { integerArg, nonEmptyStringArg, stringArg, typeError } from './args.ts';
+import { syncMethod } from './method.ts';
 
 export const MAX_RANDOM_BYTES = 4096;
 

@@ -1,16 +1,16 @@
 /** `$ctx.$helpers` as host modules: `$helpers`, `.$bcrypt`, `.$crypto`, `.$rateLimit`. */
-import type { CacheDriver, Clock } from '../cache/driver.js';
-import type { HelpersConfig } from '../config/schema.js';
-import type { HostModule } from '../sandbox/host-module.js';
-import { createBcryptModule } from './bcrypt.js';
-import { cryptoModule } from './crypto.js';
-import { createJwtSigner } from './jwt.js';
-import { asyncMethod, syncMethod } from './method.js';
-import { createRateLimitModule, type RequestAccessor } from './rate-limit.js';
-import { autoSlug } from './slug.js';
-import { sleep } from './sleep.js';
+import type { CacheDriver, Clock } from '../cache/driver.ts';
+import type { HelpersConfig } from '../config/schema.ts';
+import type { HostModule } from '../sandbox/host-module.ts';
+import { createBcryptModule } from './bcrypt.ts';
+import { cryptoModule } from './crypto.ts';
+import { createJwtSigner } from './jwt.ts';
+import { asyncMethod, syncMethod } from './method.ts';
+import { createRateLimitModule, type RequestAccessor } from './rate-limit.ts';
+import { autoSlug } from './slug.ts';
+import { sleep } from './sleep.ts';
 
-export type { RateLimitRequest, RateLimitResult, RequestAccessor } from './rate-limit.js';
+export type { RateLimitRequest, RateLimitResult, RequestAccessor } from './rate-limit.ts';
 
 export interface HelperModuleOptions {
   helpers: HelpersConfig;

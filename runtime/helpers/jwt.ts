@@ -1,6 +1,6 @@
 /** `$helpers.$jwt(payload, expiresIn)`: an HS256 token signed with `helpers.jwtSecret`. */
-import { helpersSchema } from '../config/schema.js';
-import { objectArg, typeError } from './args.js';
+import { helpersSchema } from '../config/schema.ts';
+import { objectArg, typeError } from './args.ts';
 
 const HELPER = '$helpers.$jwt';
 

@@ -1,4 +1,4 @@
-import type { HostArg, HostMethod, InvocationScope } from '../sandbox/host-module.js';
+import type { HostArg, HostMethod, InvocationScope } from '../sandbox/host-module.ts';
 
 type Impl<R> = (args: HostArg[], scope: InvocationScope) => R;
 

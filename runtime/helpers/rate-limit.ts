@@ -12,10 +12,10 @@
  *   byRoute       route:<route>
  * Use one `perSeconds` per key: each call prunes the key's hits to its own window.
  */
-import type { CacheDriver, Clock, SlidingWindowResult } from '../cache/driver.js';
-import type { HostModule, InvocationScope } from '../sandbox/host-module.js';
-import { integerArg, nonEmptyStringArg, numberArg, objectArg, rangeError } from './args.js';
-import { asyncMethod } from './method.js';
+import type { CacheDriver, Clock, SlidingWindowResult } from '../cache/driver.ts';
+import type { HostModule, InvocationScope } from '../sandbox/host-module.ts';
+import { integerArg, nonEmptyStringArg, numberArg, objectArg, rangeError } from './args.ts';
+import { asyncMethod } from './method.ts';
 
 /** What the by* variants need to know about the request being served. */
 export interface RateLimitRequest {

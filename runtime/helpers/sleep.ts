@@ -1,5 +1,5 @@
-import type { InvocationScope } from '../sandbox/host-module.js';
-import { numberArg } from './args.js';
+import type { InvocationScope } from '../sandbox/host-module.ts';
+import { numberArg } from './args.ts';
 
 export const MAX_SLEEP_MS = 30_000;
 

@@ -1,4 +1,4 @@
-import { stringArg } from './args.js';
+import { stringArg } from './args.ts';
 
 /** Letters NFD does not decompose into a base letter plus marks. */
 const LETTER_FOLDS: Readonly<Record<string, string>> = {

@@ -3,11 +3,11 @@
  * with the expectation's name as written in the fixture (`statusCode`,
  * `data.items[0]`, `dataMatch.limit`, `cache["user:1"]`, `tables.products["3"].price`).
  */
-import type { Envelope } from '../context/envelope.js';
-import type { Row } from '../repos/repository.js';
-import { compare, type Mismatch } from './compare.js';
-import { ownValue } from './json-value.js';
-import type { ExpectSpec } from './schema.js';
+import type { Envelope } from '../context/envelope.ts';
+import type { Row } from '../repos/repository.ts';
+import { compare, type Mismatch } from './compare.ts';
+import { ownValue } from './json-value.ts';
+import type { ExpectSpec } from './schema.ts';
 
 export interface StepActual {
   envelope: Envelope;

@@ -4,9 +4,9 @@
  * actual object are ignored (arrays still match element by element, same
  * length). Matchers (matchers.ts) work in both modes.
  */
-import type { PathSegment } from './field-path.js';
-import { isPlainObject, ownValue } from './json-value.js';
-import { asMatcher, satisfies } from './matchers.js';
+import type { PathSegment } from './field-path.ts';
+import { isPlainObject, ownValue } from './json-value.ts';
+import { asMatcher, satisfies } from './matchers.ts';
 
 export type Mode = 'exact' | 'subset';
 

@@ -3,10 +3,10 @@
  * database behind it (to set up starting state and read end state) and a way
  * to move time.
  */
-import type { Runtime, RuntimeOptions } from '../runtime.js';
-import type { CacheDriver } from '../cache/driver.js';
-import type { Database } from '../repos/database.js';
-import type { Fixture } from './model.js';
+import type { Runtime, RuntimeOptions } from '../runtime.ts';
+import type { CacheDriver } from '../cache/driver.ts';
+import type { Database } from '../repos/database.ts';
+import type { Fixture } from './model.ts';
 
 export interface CacheAccess {
   readonly driver: CacheDriver;

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FixtureError, fromZod } from './fixture-error.js';
-import type { Fixture, InvalidFixture } from './model.js';
-import { normalizeFixture, type NormalizeContext } from './normalize.js';
-import { fixtureSchema } from './schema.js';
+import { FixtureError, fromZod } from './fixture-error.ts';
+import type { Fixture, InvalidFixture } from './model.ts';
+import { normalizeFixture, type NormalizeContext } from './normalize.ts';
+import { fixtureSchema } from './schema.ts';
 
 export type LoadResult = { ok: true; fixture: Fixture } | { ok: false; invalid: InvalidFixture };
 

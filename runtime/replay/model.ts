@@ -1,8 +1,8 @@
 /** A fixture file after validation: what the runner executes. */
-import type { HookChainTargets } from '../runtime.js';
-import type { HookRequest } from '../context/request.js';
-import type { PathSegment } from './field-path.js';
-import type { ExpectSpec, StateSpec } from './schema.js';
+import type { HookChainTargets } from '../runtime.ts';
+import type { HookRequest } from '../context/request.ts';
+import type { PathSegment } from './field-path.ts';
+import type { ExpectSpec, StateSpec } from './schema.ts';
 
 interface StepBase {
   /** 1-based position in the sequence. */

@@ -6,14 +6,14 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { HookChainTargets } from '../runtime.js';
-import type { HookRequest } from '../context/request.js';
-import { parseDuration } from './duration.js';
-import { FixtureError, fromZod } from './fixture-error.js';
-import type { PathSegment } from './field-path.js';
-import { isPlainObject } from './json-value.js';
-import { findBadMatcher } from './matchers.js';
-import { DEFAULT_START_TIME, type Fixture, type Step } from './model.js';
+import type { HookChainTargets } from '../runtime.ts';
+import type { HookRequest } from '../context/request.ts';
+import { parseDuration } from './duration.ts';
+import { FixtureError, fromZod } from './fixture-error.ts';
+import type { PathSegment } from './field-path.ts';
+import { isPlainObject } from './json-value.ts';
+import { findBadMatcher } from './matchers.ts';
+import { DEFAULT_START_TIME, type Fixture, type Step } from './model.ts';
 import {
   advanceStepSchema,
   requestStepSchema,
@@ -22,7 +22,7 @@ import {
   type ExpectSpec,
   type FixtureSpec,
   type StateSpec,
-} from './schema.js';
+} from './schema.ts';
 
 export interface NormalizeContext {
   /** Hook paths in fixtures are relative to this folder (the project root). */

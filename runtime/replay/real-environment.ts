@@ -9,16 +9,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { ConfigError, type ResolvedConfig } from '../config/load.js';
-import { Runtime } from '../runtime.js';
-import { createCacheDriver } from '../cache/create-driver.js';
-import { connectServer, connectSqlite } from '../repos/connection.js';
-import { sqliteFile } from '../repos/database.js';
-import { createTables, dropTables } from '../repos/ddl.js';
-import type { Fixtures } from '../repos/fixtures.js';
-import { createDatabase } from '../repos/knex-database.js';
-import { type EnvironmentFactory, type ReplayEnvironment } from './environment.js';
-import { TrackingCacheDriver } from './tracking-driver.js';
+import { ConfigError, type ResolvedConfig } from '../config/load.ts';
+import { Runtime } from '../runtime.ts';
+import { createCacheDriver } from '../cache/create-driver.ts';
+import { connectServer, connectSqlite } from '../repos/connection.ts';
+import { sqliteFile } from '../repos/database.ts';
+import { createTables, dropTables } from '../repos/ddl.ts';
+import type { Fixtures } from '../repos/fixtures.ts';
+import { createDatabase } from '../repos/knex-database.ts';
+import { type EnvironmentFactory, type ReplayEnvironment } from './environment.ts';
+import { TrackingCacheDriver } from './tracking-driver.ts';
 
 /** `seed`: the schema and seed rows; `runId`: shared by every process of one run (workers get the parent's). */
 export async function createRealEnvironments(config: ResolvedConfig, seed: Fixtures, runId: string): Promise<EnvironmentFactory> {

@@ -3,9 +3,9 @@
  * already matches is kept as written (matchers included), the rest becomes
  * the actual value. `subset` keeps to the fields the expectation names.
  */
-import { matches, type Mode } from './compare.js';
-import { isPlainObject } from './json-value.js';
-import { asMatcher } from './matchers.js';
+import { matches, type Mode } from './compare.ts';
+import { isPlainObject } from './json-value.ts';
+import { asMatcher } from './matchers.ts';
 
 /** The spelling of "not present" in an expectation. */
 export const ABSENT = Object.freeze({ $absent: true });

@@ -2,17 +2,17 @@
  * Replays fixture files one at a time, each in a fresh environment: load →
  * run → (with --update) rewrite. Used in-process and by worker processes.
  */
-import type { ResolvedConfig } from '../config/load.js';
-import { roundMs } from '../context/envelope.js';
-import { loadFixtures, type Fixtures } from '../repos/fixtures.js';
-import type { EnvironmentFactory } from './environment.js';
-import { loadFixture, type LoadResult } from './load.js';
-import type { Fixture, InvalidFixture } from './model.js';
-import { createRealEnvironments } from './real-environment.js';
-import type { FixtureResult } from './result.js';
-import { runFixture } from './run-fixture.js';
-import { updateFixture } from './update.js';
-import { createVirtualEnvironments } from './virtual-environment.js';
+import type { ResolvedConfig } from '../config/load.ts';
+import { roundMs } from '../context/envelope.ts';
+import { loadFixtures, type Fixtures } from '../repos/fixtures.ts';
+import type { EnvironmentFactory } from './environment.ts';
+import { loadFixture, type LoadResult } from './load.ts';
+import type { Fixture, InvalidFixture } from './model.ts';
+import { createRealEnvironments } from './real-environment.ts';
+import type { FixtureResult } from './result.ts';
+import { runFixture } from './run-fixture.ts';
+import { updateFixture } from './update.ts';
+import { createVirtualEnvironments } from './virtual-environment.ts';
 
 export interface ReplayerOptions {
   config: ResolvedConfig;
@@ -26,11 +26,15 @@ export interface ReplayerOptions {
 }
 
 export class Replayer {
-  private constructor(
-    private readonly options: ReplayerOptions,
-    private readonly seed: Fixtures,
-    private readonly environments: EnvironmentFactory,
-  ) {}
+  private readonly options: ReplayerOptions;
+  private readonly seed: Fixtures;
+  private readonly environments: EnvironmentFactory;
+
+  private constructor(options: ReplayerOptions, seed: Fixtures, environments: EnvironmentFactory) {
+    this.options = options;
+    this.seed = seed;
+    this.environments = environments;
+  }
 
   static async create(options: ReplayerOptions): Promise<Replayer> {
     const seed = loadFixtures(options.config.database);

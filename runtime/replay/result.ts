@@ -1,6 +1,6 @@
 /** What replaying produced, for reporters (plain JSON: it crosses process boundaries). */
-import type { StepActual, StepMismatch } from './check.js';
-import type { Step } from './model.js';
+import type { StepActual, StepMismatch } from './check.ts';
+import type { Step } from './model.ts';
 
 export interface StepResult {
   index: number;

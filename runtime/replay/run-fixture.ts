@@ -3,12 +3,12 @@
  * in order. A sequence stops at its first failing step (later steps would
  * only fail in its wake) unless every step's actual result is wanted (--update).
  */
-import { roundMs } from '../context/envelope.js';
-import { checkStep, type StepActual } from './check.js';
-import type { ReplayEnvironment } from './environment.js';
-import type { Fixture, RequestStep, Step } from './model.js';
-import type { FixtureResult, StepResult } from './result.js';
-import { applyState, readCache, readRows } from './state.js';
+import { roundMs } from '../context/envelope.ts';
+import { checkStep, type StepActual } from './check.ts';
+import type { ReplayEnvironment } from './environment.ts';
+import type { Fixture, RequestStep, Step } from './model.ts';
+import type { FixtureResult, StepResult } from './result.ts';
+import { applyState, readCache, readRows } from './state.ts';
 
 export interface RunFixtureOptions {
   /** Run every step even after a failure, and keep every step's actual result. */

@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/load.js';
-import { roundMs } from '../context/envelope.js';
-import { discoverFixtureFiles } from './discover.js';
-import { displayName, loadFixture } from './load.js';
-import { Replayer } from './replayer.js';
-import { summarize, type FixtureResult, type Summary } from './result.js';
-import { drain, OrderedQueue } from './work-queue.js';
-import { runWorker, workersAvailable } from './workers.js';
+import type { ResolvedConfig } from '../config/load.ts';
+import { roundMs } from '../context/envelope.ts';
+import { discoverFixtureFiles } from './discover.ts';
+import { displayName, loadFixture } from './load.ts';
+import { Replayer } from './replayer.ts';
+import { summarize, type FixtureResult, type Summary } from './result.ts';
+import { drain, OrderedQueue } from './work-queue.ts';
+import { runWorker, workersAvailable } from './workers.ts';
 
 export interface RunOptions {
   config: ResolvedConfig;

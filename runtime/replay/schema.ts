@@ -3,7 +3,7 @@
  * a misspelt field is an error, never a silently ignored expectation.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { parseDuration } from './duration.ts';
 
 const duration = z
   .union([z.number(), z.string()])

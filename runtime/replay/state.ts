@@ -3,13 +3,13 @@
  * namespace (values encoded as `$ctx.$cache` encodes them) and table rows
  * through the same repositories `$ctx.$repos` uses.
  */
-import { decode, encode } from '../cache/codec.js';
-import { namespacedKey } from '../cache/keys.js';
-import type { Database } from '../repos/database.js';
-import type { Row } from '../repos/repository.js';
-import { parseDuration } from './duration.js';
-import type { CacheAccess } from './environment.js';
-import type { StateSpec } from './schema.js';
+import { decode, encode } from '../cache/codec.ts';
+import { namespacedKey } from '../cache/keys.ts';
+import type { Database } from '../repos/database.ts';
+import type { Row } from '../repos/repository.ts';
+import { parseDuration } from './duration.ts';
+import type { CacheAccess } from './environment.ts';
+import type { StateSpec } from './schema.ts';
 
 export async function applyState(state: StateSpec, cache: CacheAccess, database: Database): Promise<void> {
   for (const [key, entry] of Object.entries(state.cache ?? {})) {

@@ -3,10 +3,10 @@
  * fixture's own cache, database and clock in turn: a runtime (and its warm
  * isolates, with hooks already compiled) serves many fixtures, one at a time.
  */
-import type { CacheDriver } from '../cache/driver.js';
-import type { Clock } from '../cache/clock.js';
-import type { Database } from '../repos/database.js';
-import { ForwardingCacheDriver } from './forwarding-driver.js';
+import type { CacheDriver } from '../cache/driver.ts';
+import type { Clock } from '../cache/clock.ts';
+import type { Database } from '../repos/database.ts';
+import { ForwardingCacheDriver } from './forwarding-driver.ts';
 
 export interface Binding {
   driver: CacheDriver;

@@ -4,16 +4,19 @@
  * moves time forward by shortening the remaining TTLs of those keys (a real
  * Redis clock cannot be advanced).
  */
-import type { CacheDriver, SlidingWindowResult } from '../cache/driver.js';
-import { ForwardingCacheDriver } from './forwarding-driver.js';
+import type { CacheDriver, SlidingWindowResult } from '../cache/driver.ts';
+import { ForwardingCacheDriver } from './forwarding-driver.ts';
 
 type Written = { kind: 'value' } | { kind: 'window'; windowMs: number } | { kind: 'counter' };
 
 export class TrackingCacheDriver extends ForwardingCacheDriver {
   private readonly written = new Map<string, Written>();
 
-  constructor(private readonly inner: CacheDriver) {
+  private readonly inner: CacheDriver;
+
+  constructor(inner: CacheDriver) {
     super();
+    this.inner = inner;
   }
 
   protected get target(): CacheDriver {

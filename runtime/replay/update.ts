@@ -5,14 +5,14 @@
  * (or error) filled in.
  */
 import { writeFileSync } from 'node:fs';
-import type { Envelope } from '../context/envelope.js';
-import type { StepActual } from './check.js';
-import { formatPath, type PathSegment } from './field-path.js';
-import { formatJson } from './json-format.js';
-import { isPlainObject, ownValue } from './json-value.js';
-import type { Fixture } from './model.js';
-import { refresh } from './refresh.js';
-import type { FixtureResult, UpdateChange } from './result.js';
+import type { Envelope } from '../context/envelope.ts';
+import type { StepActual } from './check.ts';
+import { formatPath, type PathSegment } from './field-path.ts';
+import { formatJson } from './json-format.ts';
+import { isPlainObject, ownValue } from './json-value.ts';
+import type { Fixture } from './model.ts';
+import { refresh } from './refresh.ts';
+import type { FixtureResult, UpdateChange } from './result.ts';
 
 /** Applies the actual results to `fixture.raw`, writes the file when something changed, returns the changes. */
 export function updateFixture(fixture: Fixture, result: FixtureResult): UpdateChange[] {

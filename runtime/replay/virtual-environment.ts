@@ -6,15 +6,15 @@
  * fixture's cache, database and clock (switchable.ts), so its isolates stay
  * warm across fixtures.
  */
-import type { ResolvedConfig } from '../config/load.js';
-import { Runtime } from '../runtime.js';
-import { ManualClock } from '../cache/clock.js';
-import { createCacheDriver } from '../cache/create-driver.js';
-import type { Fixtures } from '../repos/fixtures.js';
-import { createSqliteTemplate } from '../repos/sqlite-image.js';
-import { type EnvironmentFactory, type ReplayEnvironment } from './environment.js';
-import type { Fixture } from './model.js';
-import { Switchable } from './switchable.js';
+import type { ResolvedConfig } from '../config/load.ts';
+import { Runtime } from '../runtime.ts';
+import { ManualClock } from '../cache/clock.ts';
+import { createCacheDriver } from '../cache/create-driver.ts';
+import type { Fixtures } from '../repos/fixtures.ts';
+import { createSqliteTemplate } from '../repos/sqlite-image.ts';
+import { type EnvironmentFactory, type ReplayEnvironment } from './environment.ts';
+import type { Fixture } from './model.ts';
+import { Switchable } from './switchable.ts';
 
 interface Lane {
   runtime: Runtime;

@@ -9,10 +9,15 @@ export class OrderedQueue<T, R> {
   private delivered = 0;
   private readonly results: Array<R | undefined>;
 
+  private readonly items: readonly T[];
+  private readonly onResult: (result: R, index: number) => void;
+
   constructor(
-    private readonly items: readonly T[],
-    private readonly onResult: (result: R, index: number) => void = () => {},
+    items: readonly T[],
+    onResult: (result: R, index: number) => void = () => {},
   ) {
+    this.items = items;
+    this.onResult = onResult;
     this.results = new Array<R | undefined>(items.length);
   }
 

@@ -2,8 +2,8 @@
  * A replay worker process: receives fixture files from the parent
  * (workers.ts), replays them with its own Replayer, sends results back.
  */
-import { Replayer } from './replayer.js';
-import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
+import { Replayer } from './replayer.ts';
+import type { ParentMessage, WorkerMessage } from './worker-protocol.ts';
 
 const send = (message: WorkerMessage) => process.send!(message);
 let replayer: Promise<Replayer> | null = null;

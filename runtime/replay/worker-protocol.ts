@@ -1,6 +1,6 @@
 /** Messages between the replay parent process and its worker processes (worker-main.ts). */
-import type { ResolvedConfig } from '../config/load.js';
-import type { FixtureResult } from './result.js';
+import type { ResolvedConfig } from '../config/load.ts';
+import type { FixtureResult } from './result.ts';
 
 export interface WorkerInit {
   type: 'init';

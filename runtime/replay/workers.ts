@@ -7,13 +7,15 @@
  * it was running are reported as failed.
  */
 import { fork } from 'node:child_process';
+import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FixtureResult } from './result.js';
-import { drain, type OrderedQueue } from './work-queue.js';
-import type { ParentMessage, WorkerInit, WorkerMessage } from './worker-protocol.js';
+import type { FixtureResult } from './result.ts';
+import { drain, type OrderedQueue } from './work-queue.ts';
+import type { ParentMessage, WorkerInit, WorkerMessage } from './worker-protocol.ts';
 
-const WORKER_FILE = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+// worker-main.ts beside this file when run from source, worker-main.js when built.
+const WORKER_FILE = fileURLToPath(new URL(`./worker-main${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** Worker processes need the compiled worker next to this module (not there when running from TypeScript sources). */
 export function workersAvailable(): boolean {

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
 import knexFactory, { type Knex } from 'knex';
-import type { DatabaseClient } from './dialect.js';
+import type { DatabaseClient } from './dialect.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -4,20 +4,23 @@
  * schema and seed files are read up front, so mistakes in them are reported
  * (as ConfigErrors) before any hook runs.
  */
-import { ConfigError } from '../config/load.js';
-import type { DatabaseConfig } from '../config/schema.js';
-import { HttpError } from '../context/http-errors.js';
-import type { Database, OpenOptions } from './database.js';
-import { loadFixtures } from './fixtures.js';
+import { ConfigError } from '../config/load.ts';
+import type { DatabaseConfig } from '../config/schema.ts';
+import { HttpError } from '../context/http-errors.ts';
+import type { Database, OpenOptions } from './database.ts';
+import { loadFixtures } from './fixtures.ts';
 
 export class DatabaseHandle {
   private readonly options: OpenOptions;
   private opening: Promise<Database> | null = null;
 
+  private readonly config: DatabaseConfig;
+
   constructor(
-    private readonly config: DatabaseConfig,
+    config: DatabaseConfig,
     options: OpenOptions = {},
   ) {
+    this.config = config;
     this.options = { ...options, fixtures: options.fixtures ?? loadFixtures(config) };
   }
 
@@ -27,7 +30,7 @@ export class DatabaseHandle {
    */
   open(): Promise<Database> {
     // database.js (knex and its dialects, ~60 ms of module loading) is loaded on first use, not at start-up.
-    this.opening ??= import('./database.js')
+    this.opening ??= import('./database.ts')
       .then(({ openDatabase }) => openDatabase(this.config, this.options))
       .catch((err: unknown) => {
         this.opening = null;

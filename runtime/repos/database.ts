@@ -6,16 +6,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { ConfigError } from '../config/load.js';
-import type { DatabaseConfig } from '../config/schema.js';
-import { connectServer, connectSqlite } from './connection.js';
-import { createDatabase, type Database } from './knex-database.js';
-import { createTables, dropTables, type TableTarget } from './ddl.js';
-import { loadFixtures, type Fixtures } from './fixtures.js';
-import { checkTablePrefix } from './naming.js';
-import { buildSqliteImage, writeSqliteFile } from './sqlite-image.js';
+import { ConfigError } from '../config/load.ts';
+import type { DatabaseConfig } from '../config/schema.ts';
+import { connectServer, connectSqlite } from './connection.ts';
+import { createDatabase, type Database } from './knex-database.ts';
+import { createTables, dropTables, type TableTarget } from './ddl.ts';
+import { loadFixtures, type Fixtures } from './fixtures.ts';
+import { checkTablePrefix } from './naming.ts';
+import { buildSqliteImage, writeSqliteFile } from './sqlite-image.ts';
 
-export type { Database } from './knex-database.js';
+export type { Database } from './knex-database.ts';
 
 export interface OpenOptions {
   /** Overrides `database.tablePrefix`: tests open the same schema under a prefix of their own. */

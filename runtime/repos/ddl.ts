@@ -3,10 +3,10 @@
  * one schema file gives equivalent tables on SQLite, PostgreSQL and MySQL.
  */
 import type { Knex } from 'knex';
-import type { DbValue, Dialect } from './dialect.js';
-import { constraintName } from './naming.js';
-import type { RowValues } from './row-write.js';
-import type { ColumnSchema, DatabaseSchema, TableSchema } from './schema.js';
+import type { DbValue, Dialect } from './dialect.ts';
+import { constraintName } from './naming.ts';
+import type { RowValues } from './row-write.ts';
+import type { ColumnSchema, DatabaseSchema, TableSchema } from './schema.ts';
 
 export interface TableTarget {
   readonly knex: Knex;

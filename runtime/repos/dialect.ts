@@ -5,8 +5,8 @@
  * behaviour on all three: booleans as booleans, datetimes as ISO strings,
  * JSON as parsed values, strings compared and sorted by code point.
  */
-import type { ColumnSchema } from './schema.js';
-import { InvalidValue, toColumnValue } from './values.js';
+import type { ColumnSchema } from './schema.ts';
+import { InvalidValue, toColumnValue } from './values.ts';
 
 export type DatabaseClient = 'sqlite' | 'pg' | 'mysql';
 

@@ -5,10 +5,10 @@
  * (`?`), validated for its column first. The SQL text itself is only ever
  * assembled from the constant fragments below.
  */
-import { HttpError } from '../context/http-errors.js';
-import type { DbValue, Dialect } from './dialect.js';
-import type { ColumnSchema, TableSchema } from './schema.js';
-import { columnOf, columnValue, isPlainObject } from './row-write.js';
+import { HttpError } from '../context/http-errors.ts';
+import type { DbValue, Dialect } from './dialect.ts';
+import type { ColumnSchema, TableSchema } from './schema.ts';
+import { columnOf, columnValue, isPlainObject } from './row-write.ts';
 
 export interface Condition {
   readonly sql: string;
@@ -35,10 +35,16 @@ export function compileFilter(table: TableSchema, dialect: Dialect, filter: unkn
 }
 
 class FilterCompiler {
+  private readonly table: TableSchema;
+  private readonly dialect: Dialect;
+
   constructor(
-    private readonly table: TableSchema,
-    private readonly dialect: Dialect,
-  ) {}
+    table: TableSchema,
+    dialect: Dialect,
+  ) {
+    this.table = table;
+    this.dialect = dialect;
+  }
 
   private fail(message: string): never {
     throw new HttpError(400, `${this.table.name}: filter: ${message}`);

@@ -3,9 +3,9 @@
  * is resolved to a schema column here, so the query builder only ever sees
  * columns, never script text.
  */
-import { HttpError } from '../context/http-errors.js';
-import type { ColumnSchema, TableSchema } from './schema.js';
-import { columnOf, isPlainObject } from './row-write.js';
+import { HttpError } from '../context/http-errors.ts';
+import type { ColumnSchema, TableSchema } from './schema.ts';
+import { columnOf, isPlainObject } from './row-write.ts';
 
 export const DEFAULT_LIMIT = 10;
 const META_KEYS = ['totalCount', 'filterCount'] as const;

@@ -4,11 +4,11 @@
  * line with exit code 2.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/load.js';
-import { HttpError } from '../context/http-errors.js';
-import { isPlainObject, prepareInsert, type RowValues } from './row-write.js';
-import { parseSchema, type DatabaseSchema } from './schema.js';
-import { checkColumnValue } from './values.js';
+import { ConfigError } from '../config/load.ts';
+import { HttpError } from '../context/http-errors.ts';
+import { isPlainObject, prepareInsert, type RowValues } from './row-write.ts';
+import { parseSchema, type DatabaseSchema } from './schema.ts';
+import { checkColumnValue } from './values.ts';
 
 export interface Fixtures {
   readonly schema: DatabaseSchema;

@@ -1,10 +1,10 @@
 /** The open database: its knex instance, schema and per-table repositories. */
 import type { Knex } from 'knex';
-import { HttpError } from '../context/http-errors.js';
-import type { TableTarget } from './ddl.js';
-import { dialectFor, type DatabaseClient, type Dialect } from './dialect.js';
-import { Repository } from './repository.js';
-import type { DatabaseSchema } from './schema.js';
+import { HttpError } from '../context/http-errors.ts';
+import type { TableTarget } from './ddl.ts';
+import { dialectFor, type DatabaseClient, type Dialect } from './dialect.ts';
+import { Repository } from './repository.ts';
+import type { DatabaseSchema } from './schema.ts';
 
 export interface Database extends TableTarget {
   readonly client: DatabaseClient;

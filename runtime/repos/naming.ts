@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../config/load.ts';
 
 /** Identifier length every dialect accepts (PostgreSQL truncates at 63, MySQL refuses over 64). */
 const MAX_IDENTIFIER = 60;

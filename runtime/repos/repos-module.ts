@@ -3,11 +3,11 @@
  * bridge. With dynamicMembers the bridge passes the member name (the table)
  * as the first argument and the script's options object as the second.
  */
-import { HttpError } from '../context/http-errors.js';
-import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbox/host-module.js';
-import { isUnrepresentable } from '../sandbox/wire.js';
-import type { Database } from './database.js';
-import { resolveDatabase, type DatabaseSource } from './database-handle.js';
+import { HttpError } from '../context/http-errors.ts';
+import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbox/host-module.ts';
+import { isUnrepresentable } from '../sandbox/wire.ts';
+import type { Database } from './database.ts';
+import { resolveDatabase, type DatabaseSource } from './database-handle.ts';
 
 const METHODS = ['find', 'create', 'update', 'delete'] as const;
 

@@ -3,15 +3,15 @@
  * `$ctx.$repos.<table>` (DESIGN §3). Options arrive as JSON values from a
  * script and are validated before any SQL is built.
  */
-import { HttpError } from '../context/http-errors.js';
-import { translateDbError } from './db-errors.js';
-import { encodeRow, syncSequence, type TableTarget } from './ddl.js';
-import { compileFilter } from './filter.js';
-import { optionsObject, parseFields, parseFind } from './find-options.js';
-import { prepareInsert, prepareUpdate } from './row-write.js';
-import type { DbValue } from './dialect.js';
-import type { ColumnSchema, TableSchema } from './schema.js';
-import { InvalidValue, toColumnValue } from './values.js';
+import { HttpError } from '../context/http-errors.ts';
+import { translateDbError } from './db-errors.ts';
+import { encodeRow, syncSequence, type TableTarget } from './ddl.ts';
+import { compileFilter } from './filter.ts';
+import { optionsObject, parseFields, parseFind } from './find-options.ts';
+import { prepareInsert, prepareUpdate } from './row-write.ts';
+import type { DbValue } from './dialect.ts';
+import type { ColumnSchema, TableSchema } from './schema.ts';
+import { InvalidValue, toColumnValue } from './values.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -28,10 +28,15 @@ export interface DeleteResult {
 export class Repository {
   private readonly physical: string;
 
+  private readonly target: TableTarget;
+  readonly table: TableSchema;
+
   constructor(
-    private readonly target: TableTarget,
-    readonly table: TableSchema,
+    target: TableTarget,
+    table: TableSchema,
   ) {
+    this.target = target;
+    this.table = table;
     this.physical = target.physical(table.name);
   }
 

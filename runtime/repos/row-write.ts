@@ -4,9 +4,9 @@
  * required columns and over-long strings are 400s; defaults and the managed
  * `createdAt`/`updatedAt` are filled in. Seeding goes through here too.
  */
-import { HttpError } from '../context/http-errors.js';
-import type { ColumnSchema, TableSchema } from './schema.js';
-import { InvalidValue, toColumnValue } from './values.js';
+import { HttpError } from '../context/http-errors.ts';
+import type { ColumnSchema, TableSchema } from './schema.ts';
+import { InvalidValue, toColumnValue } from './values.ts';
 
 export type RowValues = Map<string, unknown>;
 

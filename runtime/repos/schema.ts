@@ -4,7 +4,7 @@
  * comes from here, never from a script.
  */
 import { z } from 'zod';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../config/load.ts';
 
 export const COLUMN_TYPES = [
   'increments',

@@ -6,12 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, constants, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectSqlite, withRawSqlite } from './connection.js';
-import { createDatabase, type Database } from './knex-database.js';
-import { createTables } from './ddl.js';
-import { dialectFor } from './dialect.js';
-import { loadFixtures, type FixturePaths, type Fixtures } from './fixtures.js';
-import { checkTablePrefix } from './naming.js';
+import { connectSqlite, withRawSqlite } from './connection.ts';
+import { createDatabase, type Database } from './knex-database.ts';
+import { createTables } from './ddl.ts';
+import { dialectFor } from './dialect.ts';
+import { loadFixtures, type FixturePaths, type Fixtures } from './fixtures.ts';
+import { checkTablePrefix } from './naming.ts';
 
 export async function buildSqliteImage(fixtures: Fixtures, tablePrefix: string): Promise<Buffer> {
   const knex = connectSqlite(':memory:');

@@ -6,7 +6,7 @@
  * a boolean); strict otherwise, so nothing but a scalar of the right kind
  * ever reaches a bound parameter.
  */
-import type { ColumnSchema } from './schema.js';
+import type { ColumnSchema } from './schema.ts';
 
 /** Thrown with a short description of the problem; callers add where it happened. */
 export class InvalidValue extends Error {

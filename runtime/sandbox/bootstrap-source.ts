@@ -19,8 +19,8 @@
  * hurts itself. Nothing here may throw to the host: the host copies an escaped
  * exception by running its getters without a time limit (see invocation.ts).
  */
-import type { HostModule } from './host-module.js';
-import { HTTP_ERROR_NAMES } from '../context/http-errors.js';
+import type { HostModule } from './host-module.ts';
+import { HTTP_ERROR_NAMES } from '../context/http-errors.ts';
 
 export interface BootstrapLimits {
   maxLogs: number;

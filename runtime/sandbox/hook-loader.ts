@@ -5,8 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { HookSource } from './invocation.js';
-import { rewriteTemplateSyntax } from '../template/rewrite.js';
+import type { HookSource } from './invocation.ts';
+import { rewriteTemplateSyntax } from '../template/rewrite.ts';
 
 /** A hook file that cannot be read: the CLI reports it as a usage error (exit 2). */
 export class HookFileError extends Error {
@@ -16,7 +16,11 @@ export class HookFileError extends Error {
 export class HookLoader {
   private readonly cache = new Map<string, { mtimeMs: number; size: number; hook: HookSource }>();
 
-  constructor(private readonly cwd: string) {}
+  private readonly cwd: string;
+
+  constructor(cwd: string) {
+    this.cwd = cwd;
+  }
 
   load(file: string): HookSource {
     const absolute = path.resolve(this.cwd, file);

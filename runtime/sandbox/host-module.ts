@@ -7,7 +7,7 @@
  * value is copied back as JSON. Throwing an Error (or HttpError) makes the
  * script's call reject/throw with the same name, message and statusCode.
  */
-import type { Unrepresentable } from './wire.js';
+import type { Unrepresentable } from './wire.ts';
 
 export type HostArg = unknown | Unrepresentable;
 

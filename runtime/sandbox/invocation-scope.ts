@@ -1,4 +1,4 @@
-import type { InvocationScope, ScopeRequest } from './host-module.js';
+import type { InvocationScope, ScopeRequest } from './host-module.ts';
 
 let nextInvocationId = 1;
 
@@ -8,11 +8,19 @@ export class Scope implements InvocationScope {
   readonly warnings: string[] = [];
   private readonly states = new Map<object, unknown>();
 
+  readonly mainTable: string | undefined;
+  private readonly deadline: number;
+  readonly request: ScopeRequest;
+
   constructor(
-    readonly mainTable: string | undefined,
-    private readonly deadline: number = Number.POSITIVE_INFINITY,
-    readonly request: ScopeRequest = { ip: null, userId: null, route: 'GET /' },
-  ) {}
+    mainTable: string | undefined,
+    deadline: number = Number.POSITIVE_INFINITY,
+    request: ScopeRequest = { ip: null, userId: null, route: 'GET /' },
+  ) {
+    this.mainTable = mainTable;
+    this.deadline = deadline;
+    this.request = request;
+  }
 
   remainingWallMs(): number {
     return Math.max(0, this.deadline - Date.now());

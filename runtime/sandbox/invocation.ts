@@ -15,12 +15,12 @@
  */
 import os from 'node:os';
 import ivm from 'isolated-vm';
-import type { HostMethod, ScopeRequest } from './host-module.js';
-import type { IsolatePool, PooledIsolate } from './isolate-pool.js';
-import { hookScriptSource } from './bootstrap-source.js';
-import { Scope } from './invocation-scope.js';
-import { Unrepresentable, type UnrepresentableKind } from './wire.js';
-import type { SandboxConfig } from '../config/schema.js';
+import type { HostMethod, ScopeRequest } from './host-module.ts';
+import type { IsolatePool, PooledIsolate } from './isolate-pool.ts';
+import { hookScriptSource } from './bootstrap-source.ts';
+import { Scope } from './invocation-scope.ts';
+import { Unrepresentable, type UnrepresentableKind } from './wire.ts';
+import type { SandboxConfig } from '../config/schema.ts';
 
 export interface HookSource {
   /** Shown in error messages and stack traces. */
@@ -150,13 +150,22 @@ class Invocation {
   private markReleased!: () => void;
   private readonly releasedSignal = new Promise<void>((resolve) => (this.markReleased = resolve));
 
+  private readonly deps: InvocationDeps;
+  private readonly pooled: PooledIsolate;
+  private readonly hook: HookSource;
+  private readonly data: ContextData;
+
   constructor(
-    private readonly deps: InvocationDeps,
-    private readonly pooled: PooledIsolate,
-    private readonly hook: HookSource,
-    private readonly data: ContextData,
+    deps: InvocationDeps,
+    pooled: PooledIsolate,
+    hook: HookSource,
+    data: ContextData,
     mainTable: string | undefined,
   ) {
+    this.deps = deps;
+    this.pooled = pooled;
+    this.hook = hook;
+    this.data = data;
     this.scope = new Scope(mainTable, Date.now() + deps.limits.wallTimeoutMs, scopeRequest(data));
     pooled.onLost = this.onLost;
   }

@@ -37,9 +37,13 @@ export class IsolatePool {
   private lostCount = 0;
   private closed = false;
 
+  private readonly options: { maxIsolates: number; memoryLimitMb: number; bootstrapSource: string };
+
   constructor(
-    private readonly options: { maxIsolates: number; memoryLimitMb: number; bootstrapSource: string },
-  ) {}
+    options: { maxIsolates: number; memoryLimitMb: number; bootstrapSource: string },
+  ) {
+    this.options = options;
+  }
 
   acquire(): Promise<PooledIsolate> {
     if (this.closed) return Promise.reject(new Error('the runtime is closed'));

@@ -2,21 +2,24 @@
  * The sandbox: an isolate pool plus the host modules reachable from `$ctx`.
  * It knows nothing about HTTP, files or config files; the runtime feeds it.
  */
-import type { HostMethod, HostModule } from './host-module.js';
-import { IsolatePool } from './isolate-pool.js';
-import { bootstrapSource, buildManifest } from './bootstrap-source.js';
-import { runInvocation, type ContextData, type HookSource, type InvocationOutcome } from './invocation.js';
-import type { SandboxConfig } from '../config/schema.js';
+import type { HostMethod, HostModule } from './host-module.ts';
+import { IsolatePool } from './isolate-pool.ts';
+import { bootstrapSource, buildManifest } from './bootstrap-source.ts';
+import { runInvocation, type ContextData, type HookSource, type InvocationOutcome } from './invocation.ts';
+import type { SandboxConfig } from '../config/schema.ts';
 
 export class Sandbox {
   private readonly pool: IsolatePool;
   private readonly methods = new Map<string, HostMethod>();
   private readonly endHooks: Array<NonNullable<HostModule['onInvocationEnd']>> = [];
 
+  private readonly limits: SandboxConfig;
+
   constructor(
-    private readonly limits: SandboxConfig,
+    limits: SandboxConfig,
     modules: readonly HostModule[],
   ) {
+    this.limits = limits;
     const paths = new Set<string>();
     for (const module of modules) {
       if (paths.has(module.path)) throw new Error(`two host modules claim $ctx path ${module.path}`);

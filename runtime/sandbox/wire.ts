@@ -11,11 +11,14 @@
 export type UnrepresentableKind = 'function' | 'symbol' | 'bigint' | 'circular' | 'unserializable';
 
 export class Unrepresentable {
-  constructor(
-    readonly kind: UnrepresentableKind,
-    /** Human-readable detail, e.g. "BigInt at .a.b" or the message a getter threw. */
-    readonly detail: string,
-  ) {}
+  readonly kind: UnrepresentableKind;
+  /** Human-readable detail, e.g. "BigInt at .a.b" or the message a getter threw. */
+  readonly detail: string;
+
+  constructor(kind: UnrepresentableKind, detail: string) {
+    this.kind = kind;
+    this.detail = detail;
+  }
 
   describe(): string {
     return this.detail || this.kind;

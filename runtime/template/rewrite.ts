@@ -19,8 +19,8 @@
  * (replacement length − token length), e.g. +5 after `@CACHE`.
  */
 import { tokTypes as tt } from 'acorn';
-import { isMemberAccess, lex, type LexedToken } from './lex.js';
-import { AT_TOKENS, packageReference, tableReference } from './tokens.js';
+import { isMemberAccess, lex, type LexedToken } from './lex.ts';
+import { AT_TOKENS, packageReference, tableReference } from './tokens.ts';
 
 export interface RewriteResult {
   code: string;

@@ -5,7 +5,7 @@
  * script sets by hand never fakes a success or an HTTP error.
  */
 import { describe, it, expect, afterAll, afterEach } from 'vitest';
-import { adversarialSandbox, expectData, expectError, cpuTimeout, nonError, CPU_BOUND_MS } from './support.js';
+import { adversarialSandbox, expectData, expectError, cpuTimeout, nonError, CPU_BOUND_MS } from './support.ts';
 
 const { sandbox, run, stillServes } = adversarialSandbox();
 afterEach(stillServes);

@@ -4,7 +4,7 @@
  * introspection, Proxies, getters and toJSON across the bridge.
  */
 import { describe, it, expect, afterAll, afterEach } from 'vitest';
-import { adversarialSandbox, expectData, expectError, cpuTimeout, nonError, CPU_BOUND_MS } from './support.js';
+import { adversarialSandbox, expectData, expectError, cpuTimeout, nonError, CPU_BOUND_MS } from './support.ts';
 
 const { sandbox, run, echo, stillServes } = adversarialSandbox();
 afterEach(stillServes);

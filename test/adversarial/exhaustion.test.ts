@@ -15,7 +15,7 @@ import {
   settledRss,
   CPU_BOUND_MS,
   MB,
-} from './support.js';
+} from './support.ts';
 
 const { sandbox, run, stillServes } = adversarialSandbox();
 /**

@@ -3,9 +3,9 @@
  * checked on both sides of its value with the same hook.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { sandboxSchema } from '../../runtime/config/schema.js';
-import type { SandboxConfig } from '../../runtime/config/schema.js';
-import { adversarialSandbox, expectData, expectError, cpuTimeout, wallTimeout, memoryLimit } from './support.js';
+import { sandboxSchema } from '../../runtime/config/schema.ts';
+import type { SandboxConfig } from '../../runtime/config/schema.ts';
+import { adversarialSandbox, expectData, expectError, cpuTimeout, wallTimeout, memoryLimit } from './support.ts';
 
 const opened: Array<ReturnType<typeof adversarialSandbox>> = [];
 function withLimits(limits: Partial<SandboxConfig>) {

@@ -5,7 +5,7 @@
  * case by `stillServes`, which also asserts the host's builtins are intact).
  */
 import { describe, it, expect, afterAll, afterEach } from 'vitest';
-import { adversarialSandbox, expectData, expectError, nonError } from './support.js';
+import { adversarialSandbox, expectData, expectError, nonError } from './support.ts';
 
 const { sandbox, run, echo, stillServes } = adversarialSandbox();
 afterEach(stillServes);

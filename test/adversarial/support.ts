@@ -6,13 +6,13 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { expect } from 'vitest';
-import { Sandbox } from '../../runtime/sandbox/sandbox.js';
-import { sandboxSchema, type SandboxConfig } from '../../runtime/config/schema.js';
-import { contextData, type HookRequest } from '../../runtime/context/request.js';
-import type { HostModule } from '../../runtime/sandbox/host-module.js';
-import type { InvocationOutcome } from '../../runtime/sandbox/invocation.js';
-import { isUnrepresentable } from '../../runtime/sandbox/wire.js';
-import { createEchoModule } from '../support/echo-module.js';
+import { Sandbox } from '../../runtime/sandbox/sandbox.ts';
+import { sandboxSchema, type SandboxConfig } from '../../runtime/config/schema.ts';
+import { contextData, type HookRequest } from '../../runtime/context/request.ts';
+import type { HostModule } from '../../runtime/sandbox/host-module.ts';
+import type { InvocationOutcome } from '../../runtime/sandbox/invocation.ts';
+import { isUnrepresentable } from '../../runtime/sandbox/wire.ts';
+import { createEchoModule } from '../support/echo-module.ts';
 
 /** What the host received, described exactly (JSON text keeps lone surrogates as escapes). */
 export function describeHostValue(value: unknown): unknown {

@@ -6,7 +6,7 @@
  * host.
  */
 import { describe, it, expect, afterAll, afterEach } from 'vitest';
-import { adversarialSandbox, expectData, expectError, HOST_VALUES } from './support.js';
+import { adversarialSandbox, expectData, expectError, HOST_VALUES } from './support.ts';
 
 const { sandbox, run, stillServes } = adversarialSandbox();
 afterEach(stillServes);

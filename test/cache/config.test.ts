@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheSchema, redisSchema } from '../../runtime/config/schema.js';
-import { redisMode } from '../../runtime/cache/drivers/redis-client.js';
+import { cacheSchema, redisSchema } from '../../runtime/config/schema.ts';
+import { redisMode } from '../../runtime/cache/drivers/redis-client.ts';
 
 describe('cache config', () => {
   it('defaults to the embedded sqlite driver with a 1 s Redis command bound', () => {

@@ -4,12 +4,12 @@
  * Each driver's test file calls `cacheConformance` with a harness.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { NotAnIntegerError } from '../../runtime/cache/driver.js';
-import { createCacheModule } from '../../runtime/cache/cache-module.js';
-import { Scope } from '../../runtime/sandbox/invocation-scope.js';
-import { Unrepresentable } from '../../runtime/sandbox/wire.js';
-import type { HostModule } from '../../runtime/sandbox/host-module.js';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { NotAnIntegerError } from '../../runtime/cache/driver.ts';
+import { createCacheModule } from '../../runtime/cache/cache-module.ts';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
+import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import type { HostModule } from '../../runtime/sandbox/host-module.ts';
 
 export interface DriverHarness {
   driver: CacheDriver;

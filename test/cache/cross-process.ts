@@ -9,9 +9,9 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheConfig } from '../../runtime/config/schema.js';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
+import type { CacheConfig } from '../../runtime/config/schema.ts';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child', 'lock-worker.mjs');
 const PROCESSES = 8;

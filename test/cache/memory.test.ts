@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../runtime/cache/clock.js';
-import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.js';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { cacheSchema } from '../../runtime/config/schema.js';
-import { cacheConformance } from './conformance.js';
+import { ManualClock } from '../../runtime/cache/clock.ts';
+import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.ts';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { cacheSchema } from '../../runtime/config/schema.ts';
+import { cacheConformance } from './conformance.ts';
 
 const clock = new ManualClock();
 

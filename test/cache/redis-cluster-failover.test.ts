@@ -9,13 +9,13 @@
  *   serves without being restarted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.js';
-import type { Runtime } from '../../runtime/runtime.js';
-import { canStartRedis, sleep, startRedisCluster, waitFor, type ClusterTopology } from '../support/redis.js';
-import { crossProcessSuite } from './cross-process.js';
-import { COMMAND_TIMEOUT_MS, expectOutageThenRecovery, hookPath, recoveredAfter, runLoop, runtimeWithCache } from './redis-runtime.js';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { canStartRedis, sleep, startRedisCluster, waitFor, type ClusterTopology } from '../support/redis.ts';
+import { crossProcessSuite } from './cross-process.ts';
+import { COMMAND_TIMEOUT_MS, expectOutageThenRecovery, hookPath, recoveredAfter, runLoop, runtimeWithCache } from './redis-runtime.ts';
 
 const canStart = canStartRedis('Redis Cluster failover tests');
 

@@ -5,12 +5,12 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { createCacheModule } from '../../runtime/cache/cache-module.js';
-import { CacheUnavailableError, type CacheDriver } from '../../runtime/cache/driver.js';
-import { cacheSchema } from '../../runtime/config/schema.js';
-import { Scope } from '../../runtime/sandbox/invocation-scope.js';
-import { canStartRedis, freePort, startRedisServer, type RedisServer } from '../support/redis.js';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { createCacheModule } from '../../runtime/cache/cache-module.ts';
+import { CacheUnavailableError, type CacheDriver } from '../../runtime/cache/driver.ts';
+import { cacheSchema } from '../../runtime/config/schema.ts';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
+import { canStartRedis, freePort, startRedisServer, type RedisServer } from '../support/redis.ts';
 
 const COMMAND_TIMEOUT_MS = 1000;
 const canStart = canStartRedis('Redis fault tests', ['redis-server']);

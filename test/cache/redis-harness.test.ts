@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { cacheSchema } from '../../runtime/config/schema.js';
-import { PROJECT_ROOT } from '../support/cli.js';
-import { canStartRedis, isRedisProcess } from '../support/redis.js';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { cacheSchema } from '../../runtime/config/schema.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
+import { canStartRedis, isRedisProcess } from '../support/redis.ts';
 import type { TopologyState } from '../../scripts/redis/harness.js';
 
 const canStart = canStartRedis('Redis harness scripts');

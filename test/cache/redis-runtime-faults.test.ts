@@ -11,9 +11,9 @@ import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../runtime/runtime.js';
-import { runCli, scratchProject } from '../support/cli.js';
-import { canStartRedis, freePort, sleep, startRedisServer, type RedisServer } from '../support/redis.js';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { runCli, scratchProject } from '../support/cli.ts';
+import { canStartRedis, freePort, sleep, startRedisServer, type RedisServer } from '../support/redis.ts';
 import {
   COMMAND_TIMEOUT_MS,
   FAIL_FAST_MS,
@@ -22,7 +22,7 @@ import {
   recoveredAfter,
   runLoop,
   runtimeWithCache,
-} from './redis-runtime.js';
+} from './redis-runtime.ts';
 
 const canStart = canStartRedis('Redis faults through the runtime', ['redis-server']);
 

@@ -6,11 +6,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { Runtime } from '../../runtime/runtime.js';
-import type { EnfyraConfigInput } from '../../runtime/config/schema.js';
-import type { Envelope } from '../../runtime/context/envelope.js';
-import { PROJECT_ROOT } from '../support/cli.js';
-import { testConfig } from '../support/runtime.js';
+import { Runtime } from '../../runtime/runtime.ts';
+import type { EnfyraConfigInput } from '../../runtime/config/schema.ts';
+import type { Envelope } from '../../runtime/context/envelope.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
+import { testConfig } from '../support/runtime.ts';
 
 export const HOOKS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'hooks');
 export const hookPath = (name: string): string => path.join(HOOKS, name);

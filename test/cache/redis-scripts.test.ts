@@ -7,8 +7,8 @@
  * every script on every master of a real Cluster.)
  */
 import { describe, expect, it } from 'vitest';
-import type { RedisClient } from '../../runtime/cache/drivers/redis-client.js';
-import { defineCacheScripts } from '../../runtime/cache/drivers/redis-scripts.js';
+import type { RedisClient } from '../../runtime/cache/drivers/redis-client.ts';
+import { defineCacheScripts } from '../../runtime/cache/drivers/redis-scripts.ts';
 
 interface Definition {
   numberOfKeys: number;

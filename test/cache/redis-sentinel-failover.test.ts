@@ -10,10 +10,10 @@
  *   between fail fast with a 503, and the runtime follows to the new primary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.js';
-import type { Runtime } from '../../runtime/runtime.js';
-import { canStartRedis, info, sleep, startRedisSentinel, waitFor, withRedis, type SentinelTopology } from '../support/redis.js';
-import { crossProcessSuite } from './cross-process.js';
+import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { canStartRedis, info, sleep, startRedisSentinel, waitFor, withRedis, type SentinelTopology } from '../support/redis.ts';
+import { crossProcessSuite } from './cross-process.ts';
 import {
   COMMAND_TIMEOUT_MS,
   FAIL_FAST_MS,
@@ -21,7 +21,7 @@ import {
   recoveredAfter,
   runLoop,
   runtimeWithCache,
-} from './redis-runtime.js';
+} from './redis-runtime.ts';
 
 const canStart = canStartRedis('Redis Sentinel failover tests', ['redis-server']);
 

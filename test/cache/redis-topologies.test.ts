@@ -5,11 +5,11 @@
  */
 import { Cluster, Redis } from 'ioredis';
 import { describe } from 'vitest';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { cacheSchema } from '../../runtime/config/schema.js';
-import { canStartRedis, startRedisCluster, startRedisSentinel } from '../support/redis.js';
-import { cacheConformance } from './conformance.js';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { cacheSchema } from '../../runtime/config/schema.ts';
+import { canStartRedis, startRedisCluster, startRedisSentinel } from '../support/redis.ts';
+import { cacheConformance } from './conformance.ts';
 
 const canStart = canStartRedis('Redis Sentinel/Cluster tests');
 

@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCacheModule } from '../../runtime/cache/cache-module.js';
-import { Scope } from '../../runtime/sandbox/invocation-scope.js';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.js';
-import { deleteKeysWithPrefix, redisForTests, uniqueNamespace } from '../support/redis.js';
-import { cacheConformance } from './conformance.js';
-import { crossProcessSuite } from './cross-process.js';
+import { createCacheModule } from '../../runtime/cache/cache-module.ts';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.ts';
+import { deleteKeysWithPrefix, redisForTests, uniqueNamespace } from '../support/redis.ts';
+import { cacheConformance } from './conformance.ts';
+import { crossProcessSuite } from './cross-process.ts';
 
 const redis = await redisForTests('Redis cache driver suite');
 const prefix = uniqueNamespace('enfyra-cache-test');

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { SqliteCacheDriver } from '../../runtime/cache/drivers/sqlite.js';
-import { CacheUnavailableError } from '../../runtime/cache/driver.js';
-import { cacheSchema } from '../../runtime/config/schema.js';
-import { cacheConformance } from './conformance.js';
-import { crossProcessSuite } from './cross-process.js';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { SqliteCacheDriver } from '../../runtime/cache/drivers/sqlite.ts';
+import { CacheUnavailableError } from '../../runtime/cache/driver.ts';
+import { cacheSchema } from '../../runtime/config/schema.ts';
+import { cacheConformance } from './conformance.ts';
+import { crossProcessSuite } from './cross-process.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'enfyra-cache-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

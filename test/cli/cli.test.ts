@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { scratchProject, runCli } from '../support/cli.js';
+import { scratchProject, runCli } from '../support/cli.ts';
 
 let cwd: string;
 beforeAll(() => {

@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { requestFromFlags } from '../../runtime/cli/request-flags.js';
-import { UsageError } from '../../runtime/cli/usage-error.js';
+import { requestFromFlags } from '../../runtime/cli/request-flags.ts';
+import { UsageError } from '../../runtime/cli/usage-error.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'enfyra-flags-'));
 writeFileSync(path.join(dir, 'body.json'), '{"name":"from file"}');

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, ConfigError } from '../../runtime/config/load.js';
+import { loadConfig, ConfigError } from '../../runtime/config/load.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'enfyra-config-'));
 const write = (name: string, text: string) => {

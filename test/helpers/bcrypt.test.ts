@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpers } from './support.js';
+import { helpers } from './support.ts';
 
 const call = helpers({ helpers: { jwtSecret: 's', bcryptRounds: 5 } });
 const hash = (plain: unknown) => call('$helpers.$bcrypt.hash', plain) as Promise<string>;

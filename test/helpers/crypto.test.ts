@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Unrepresentable } from '../../runtime/sandbox/wire.js';
-import { helpers } from './support.js';
+import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import { helpers } from './support.ts';
 
 const call = helpers();
 const crypto = (name: string, ...args: unknown[]) => call(`$helpers.$crypto.${name}`, ...args);

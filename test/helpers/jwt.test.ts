@@ -1,8 +1,8 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { PLACEHOLDER_JWT_SECRET } from '../../runtime/helpers/jwt.js';
-import { Unrepresentable } from '../../runtime/sandbox/wire.js';
-import { helpers } from './support.js';
+import { PLACEHOLDER_JWT_SECRET } from '../../runtime/helpers/jwt.ts';
+import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import { helpers } from './support.ts';
 
 const SECRET = 'a-real-secret-of-enough-length-1234';
 const key = new TextEncoder().encode(SECRET);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHelperModules } from '../../runtime/helpers/index.js';
-import { NO_CACHE } from './support.js';
+import { createHelperModules } from '../../runtime/helpers/index.ts';
+import { NO_CACHE } from './support.ts';
 
 describe('createHelperModules', () => {
   const modules = createHelperModules({

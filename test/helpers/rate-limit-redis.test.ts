@@ -10,9 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { cacheSchema, type EnfyraConfigInput } from '../../runtime/config/schema.js';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { cacheSchema, type EnfyraConfigInput } from '../../runtime/config/schema.ts';
 import {
   canStartRedis,
   deleteKeysWithPrefix,
@@ -22,9 +22,9 @@ import {
   uniqueNamespace,
   withRedis,
   type ClusterTopology,
-} from '../support/redis.js';
-import { testConfig } from '../support/runtime.js';
-import { describeRateLimit, type RateLimitFixture } from './rate-limit.suite.js';
+} from '../support/redis.ts';
+import { testConfig } from '../support/runtime.ts';
+import { describeRateLimit, type RateLimitFixture } from './rate-limit.suite.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUN_HOOK = path.join(HERE, '../cache/child/run-hook.mjs');

@@ -4,10 +4,10 @@
  * to let time pass (a virtual clock, or real waiting).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CacheDriver, Clock } from '../../runtime/cache/driver.js';
-import type { RateLimitRequest, RateLimitResult } from '../../runtime/helpers/index.js';
-import { Scope } from '../../runtime/sandbox/invocation-scope.js';
-import { helpers, type Helpers } from './support.js';
+import type { CacheDriver, Clock } from '../../runtime/cache/driver.ts';
+import type { RateLimitRequest, RateLimitResult } from '../../runtime/helpers/index.ts';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
+import { helpers, type Helpers } from './support.ts';
 
 export interface RateLimitFixture {
   driver: CacheDriver;

@@ -1,8 +1,8 @@
-import { ManualClock, type Clock } from '../../runtime/cache/clock.js';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.js';
-import { SqliteCacheDriver } from '../../runtime/cache/drivers/sqlite.js';
-import { describeRateLimit, type RateLimitFixture } from './rate-limit.suite.js';
+import { ManualClock, type Clock } from '../../runtime/cache/clock.ts';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.ts';
+import { SqliteCacheDriver } from '../../runtime/cache/drivers/sqlite.ts';
+import { describeRateLimit, type RateLimitFixture } from './rate-limit.suite.ts';
 
 function withManualClock(create: (clock: Clock) => CacheDriver): () => Promise<RateLimitFixture> {
   return async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Scope } from '../../runtime/sandbox/invocation-scope.js';
-import { helpers } from './support.js';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
+import { helpers } from './support.ts';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,8 +1,8 @@
 /** Calls helpers the way the bridge does: through the host modules, with a Scope. */
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { createHelperModules, type HelperModuleOptions } from '../../runtime/helpers/index.js';
-import type { HostMethod, HostModule } from '../../runtime/sandbox/host-module.js';
-import { Scope } from '../../runtime/sandbox/invocation-scope.js';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { createHelperModules, type HelperModuleOptions } from '../../runtime/helpers/index.ts';
+import type { HostMethod, HostModule } from '../../runtime/sandbox/host-module.ts';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
 
 export type Helpers = (path: string, ...args: unknown[]) => unknown;
 

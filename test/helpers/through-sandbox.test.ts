@@ -1,10 +1,10 @@
 /** The helpers as a hook sees them: template syntax rewritten, calls crossing the isolate bridge. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../runtime/cache/clock.js';
-import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.js';
-import { createHelperModules } from '../../runtime/helpers/index.js';
-import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.js';
-import { testSandbox } from '../support/sandbox.js';
+import { ManualClock } from '../../runtime/cache/clock.ts';
+import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.ts';
+import { createHelperModules } from '../../runtime/helpers/index.ts';
+import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.ts';
+import { testSandbox } from '../support/sandbox.ts';
 
 describe('helpers through the sandbox', () => {
   const clock = new ManualClock();

@@ -1,10 +1,10 @@
-/** The built CLI (`npm test` builds dist/ first), spawned in throw-away copies of the project. */
+/** The CLI (run from source), spawned in throw-away copies of the project. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { pingRedis } from '../support/redis.js';
-import { project } from './support.js';
+import { runCli } from '../support/cli.ts';
+import { pingRedis } from '../support/redis.ts';
+import { project } from './support.ts';
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1);
 const timeless = (report: string) => JSON.parse(report, (key, value) => (key === 'durationMs' ? undefined : value));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compare } from '../../runtime/replay/compare.js';
-import { parseDuration } from '../../runtime/replay/duration.js';
-import { formatPath } from '../../runtime/replay/field-path.js';
-import { formatJson } from '../../runtime/replay/json-format.js';
-import { findBadMatcher } from '../../runtime/replay/matchers.js';
-import { refresh } from '../../runtime/replay/refresh.js';
+import { compare } from '../../runtime/replay/compare.ts';
+import { parseDuration } from '../../runtime/replay/duration.ts';
+import { formatPath } from '../../runtime/replay/field-path.ts';
+import { formatJson } from '../../runtime/replay/json-format.ts';
+import { findBadMatcher } from '../../runtime/replay/matchers.ts';
+import { refresh } from '../../runtime/replay/refresh.ts';
 
 const fields = (expected: unknown, actual: unknown, mode: 'exact' | 'subset' = 'exact') =>
   compare(expected, actual, mode, ['data']).map((m) => formatPath(m.path));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '../../runtime/replay/load.js';
-import { bareProject, writeFiles } from './support.js';
+import { loadFixture } from '../../runtime/replay/load.ts';
+import { bareProject, writeFiles } from './support.ts';
 
 const dir = bareProject({ 'hooks/ok.js': 'return 1;' });
 const tables = new Set(['products', 'records']);

@@ -7,12 +7,12 @@
 import BetterSqlite3 from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../runtime/config/load.js';
-import { runReplay } from '../../runtime/replay/runner.js';
-import { mariadbTestDatabase, postgresTestDatabase } from '../support/databases.js';
-import { connectServer } from '../../runtime/repos/connection.js';
-import { deleteKeysWithPrefix, pingRedis, redisForTests, uniqueNamespace, type TestRedis } from '../support/redis.js';
-import { project } from './support.js';
+import { loadConfig } from '../../runtime/config/load.ts';
+import { runReplay } from '../../runtime/replay/runner.ts';
+import { mariadbTestDatabase, postgresTestDatabase } from '../support/databases.ts';
+import { connectServer } from '../../runtime/repos/connection.ts';
+import { deleteKeysWithPrefix, pingRedis, redisForTests, uniqueNamespace, type TestRedis } from '../support/redis.ts';
+import { project } from './support.ts';
 
 let redis: TestRedis | null = null;
 

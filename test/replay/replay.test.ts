@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exitCode } from '../../runtime/cli/replay-command.js';
-import { formatFixture, formatSummary } from '../../runtime/replay/reporters/text.js';
-import { formatJunitReport } from '../../runtime/replay/reporters/junit.js';
-import { PROJECT_ROOT } from '../support/cli.js';
-import { bareProject, project, replayIn, timeless, writeFiles } from './support.js';
+import { exitCode } from '../../runtime/cli/replay-command.ts';
+import { formatFixture, formatSummary } from '../../runtime/replay/reporters/text.ts';
+import { formatJunitReport } from '../../runtime/replay/reporters/junit.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
+import { bareProject, project, replayIn, timeless, writeFiles } from './support.ts';
 
 const text = (outcome: Awaited<ReturnType<typeof replayIn>>) =>
   outcome.results.map((r) => formatFixture(r)).join('') + formatSummary(outcome.summary, outcome.results.length);

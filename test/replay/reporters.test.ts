@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatJsonReport } from '../../runtime/replay/reporters/json.js';
-import { formatJunitReport } from '../../runtime/replay/reporters/junit.js';
-import { Progress } from '../../runtime/replay/reporters/progress.js';
-import { formatFixture, formatSummary } from '../../runtime/replay/reporters/text.js';
-import { summarize, type FixtureResult } from '../../runtime/replay/result.js';
+import { formatJsonReport } from '../../runtime/replay/reporters/json.ts';
+import { formatJunitReport } from '../../runtime/replay/reporters/junit.ts';
+import { Progress } from '../../runtime/replay/reporters/progress.ts';
+import { formatFixture, formatSummary } from '../../runtime/replay/reporters/text.ts';
+import { summarize, type FixtureResult } from '../../runtime/replay/result.ts';
 
 const failed: FixtureResult = {
   file: '/p/fixtures/requests/a.json',

@@ -2,10 +2,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../runtime/config/load.js';
-import { runReplay, type RunOptions, type RunOutcome } from '../../runtime/replay/runner.js';
-import type { FixtureResult } from '../../runtime/replay/result.js';
-import { PROJECT_ROOT, scratchProject } from '../support/cli.js';
+import { loadConfig } from '../../runtime/config/load.ts';
+import { runReplay, type RunOptions, type RunOutcome } from '../../runtime/replay/runner.ts';
+import type { FixtureResult } from '../../runtime/replay/result.ts';
+import { PROJECT_ROOT, scratchProject } from '../support/cli.ts';
 
 /** A copy of the project (hooks, fixtures, config) plus `files` (path → JSON value or text). */
 export function project(files: Record<string, unknown> = {}): string {

@@ -1,18 +1,13 @@
-/** Worker processes, driven directly (they run the compiled worker from dist/, which `npm test` builds first). */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+/** Worker processes, driven directly (from source: the worker process strips the types itself). */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../runtime/config/load.js';
-import type { FixtureResult } from '../../runtime/replay/result.js';
-import type * as WorkersModule from '../../runtime/replay/workers.js';
-import type * as QueueModule from '../../runtime/replay/work-queue.js';
-import { PROJECT_ROOT } from '../support/cli.js';
-import { replayIn, timeless } from './support.js';
-import { selectFiles } from '../../runtime/replay/runner.js';
+import { loadConfig } from '../../runtime/config/load.ts';
+import type { FixtureResult } from '../../runtime/replay/result.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
+import { replayIn, timeless } from './support.ts';
+import { selectFiles } from '../../runtime/replay/runner.ts';
 
-const dist = (file: string) => import(pathToFileURL(path.join(PROJECT_ROOT, 'dist/runtime/replay', file)).href);
-const { runWorker } = (await dist('workers.js')) as typeof WorkersModule;
-const { OrderedQueue } = (await dist('work-queue.js')) as typeof QueueModule;
+import { runWorker } from '../../runtime/replay/workers.ts';
+import { OrderedQueue } from '../../runtime/replay/work-queue.ts';
 
 const crashed = (file: string, error: string): FixtureResult => ({ file, displayPath: file, name: file, status: 'failed', durationMs: 0, steps: [], error });
 

@@ -7,13 +7,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../../runtime/context/http-errors.js';
-import { openDatabase, type Database } from '../../runtime/repos/database.js';
-import { dropTables } from '../../runtime/repos/ddl.js';
-import { loadFixtures } from '../../runtime/repos/fixtures.js';
-import type { Row } from '../../runtime/repos/repository.js';
-import { createSqliteTemplate, type SqliteTemplate } from '../../runtime/repos/sqlite-image.js';
-import { uniqueTablePrefix, type TestDatabase } from '../support/databases.js';
+import { HttpError } from '../../runtime/context/http-errors.ts';
+import { openDatabase, type Database } from '../../runtime/repos/database.ts';
+import { dropTables } from '../../runtime/repos/ddl.ts';
+import { loadFixtures } from '../../runtime/repos/fixtures.ts';
+import type { Row } from '../../runtime/repos/repository.ts';
+import { createSqliteTemplate, type SqliteTemplate } from '../../runtime/repos/sqlite-image.ts';
+import { uniqueTablePrefix, type TestDatabase } from '../support/databases.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const conformanceFixtures = loadFixtures({

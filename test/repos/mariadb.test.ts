@@ -1,4 +1,4 @@
-import { mariadbTestDatabase } from '../support/databases.js';
-import { describeRepositoryConformance } from './conformance.js';
+import { mariadbTestDatabase } from '../support/databases.ts';
+import { describeRepositoryConformance } from './conformance.ts';
 
 describeRepositoryConformance(await mariadbTestDatabase());

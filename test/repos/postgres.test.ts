@@ -1,4 +1,4 @@
-import { postgresTestDatabase } from '../support/databases.js';
-import { describeRepositoryConformance } from './conformance.js';
+import { postgresTestDatabase } from '../support/databases.ts';
+import { describeRepositoryConformance } from './conformance.ts';
 
 describeRepositoryConformance(await postgresTestDatabase());

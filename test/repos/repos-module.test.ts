@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../runtime/repos/database.js';
-import { DatabaseHandle } from '../../runtime/repos/database-handle.js';
-import { databaseSchema } from '../../runtime/config/schema.js';
-import { createReposModule } from '../../runtime/repos/repos-module.js';
-import { createSqliteTemplate } from '../../runtime/repos/sqlite-image.js';
-import { Scope } from '../../runtime/sandbox/invocation-scope.js';
-import { Unrepresentable } from '../../runtime/sandbox/wire.js';
-import { conformanceFixtures, expectHttpError } from './conformance.js';
+import type { Database } from '../../runtime/repos/database.ts';
+import { DatabaseHandle } from '../../runtime/repos/database-handle.ts';
+import { databaseSchema } from '../../runtime/config/schema.ts';
+import { createReposModule } from '../../runtime/repos/repos-module.ts';
+import { createSqliteTemplate } from '../../runtime/repos/sqlite-image.ts';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
+import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import { conformanceFixtures, expectHttpError } from './conformance.ts';
 
 describe('$repos host module', () => {
   let db: Database;

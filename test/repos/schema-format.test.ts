@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../runtime/config/load.js';
-import { loadFixtures, parseSeed } from '../../runtime/repos/fixtures.js';
-import { parseSchema, type DatabaseSchema } from '../../runtime/repos/schema.js';
-import { checkColumnValue } from '../../runtime/repos/values.js';
+import { ConfigError } from '../../runtime/config/load.ts';
+import { loadFixtures, parseSeed } from '../../runtime/repos/fixtures.ts';
+import { parseSchema, type DatabaseSchema } from '../../runtime/repos/schema.ts';
+import { checkColumnValue } from '../../runtime/repos/values.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

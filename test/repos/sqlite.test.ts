@@ -1,4 +1,4 @@
-import { sqliteTestDatabase } from '../support/databases.js';
-import { describeRepositoryConformance } from './conformance.js';
+import { sqliteTestDatabase } from '../support/databases.ts';
+import { describeRepositoryConformance } from './conformance.ts';
 
 describeRepositoryConformance(sqliteTestDatabase());

@@ -9,9 +9,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCacheDriver } from '../../runtime/cache/create-driver.js';
-import { cacheSchema } from '../../runtime/config/schema.js';
-import { redisForTests, uniqueNamespace, deleteKeysWithPrefix } from '../support/redis.js';
+import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { cacheSchema } from '../../runtime/config/schema.ts';
+import { redisForTests, uniqueNamespace, deleteKeysWithPrefix } from '../support/redis.ts';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child/locked-counter-worker.mjs');
 const PROCESSES = 8;

@@ -3,14 +3,14 @@
  * hooks/, through the full runtime on every cache driver.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.js';
-import { SqliteCacheDriver } from '../../runtime/cache/drivers/sqlite.js';
-import { RedisCacheDriver } from '../../runtime/cache/drivers/redis.js';
-import { redisSchema } from '../../runtime/config/schema.js';
-import { redisForTests, uniqueNamespace, deleteKeysWithPrefix } from '../support/redis.js';
-import { testRuntime, hook } from '../support/runtime.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.ts';
+import { SqliteCacheDriver } from '../../runtime/cache/drivers/sqlite.ts';
+import { RedisCacheDriver } from '../../runtime/cache/drivers/redis.ts';
+import { redisSchema } from '../../runtime/config/schema.ts';
+import { redisForTests, uniqueNamespace, deleteKeysWithPrefix } from '../support/redis.ts';
+import { testRuntime, hook } from '../support/runtime.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
 
 const redis = await redisForTests('seed patterns on the Redis driver');
 

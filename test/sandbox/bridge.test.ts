@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { testSandbox } from '../support/sandbox.js';
+import { testSandbox } from '../support/sandbox.ts';
 
 const { sandbox, run } = testSandbox();
 afterAll(() => sandbox.close());

@@ -1,4 +1,4 @@
-/** Spawns the built CLI (npm test builds dist/ first) in a throw-away copy of the project. */
+/** Spawns the CLI, run from source (ENFYRA_RUN_FROM_SOURCE=1: no build needed), in a throw-away copy of the project. */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ export function scratchProject(extraFiles: Record<string, string> = {}): string 
 }
 
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; viaShebang?: boolean }): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ENFYRA_RUN_FROM_SOURCE: '1', ...options.env };
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
   if (options.env?.REDIS_URL) env.REDIS_URL = options.env.REDIS_URL;

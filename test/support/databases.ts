@@ -8,10 +8,10 @@
  * the probe throws and the suite fails.
  */
 import { randomBytes } from 'node:crypto';
-import type { DatabaseConfig } from '../../runtime/config/schema.js';
-import { databaseSchema } from '../../runtime/config/schema.js';
-import { connectServer } from '../../runtime/repos/connection.js';
-import type { DatabaseClient } from '../../runtime/repos/dialect.js';
+import type { DatabaseConfig } from '../../runtime/config/schema.ts';
+import { databaseSchema } from '../../runtime/config/schema.ts';
+import { connectServer } from '../../runtime/repos/connection.ts';
+import type { DatabaseClient } from '../../runtime/repos/dialect.ts';
 
 export interface TestDatabase {
   readonly client: DatabaseClient;

@@ -1,9 +1,9 @@
 /** Runtimes for tests: a chosen cache driver and a private in-memory copy of the seeded database. */
 import path from 'node:path';
-import { Runtime } from '../../runtime/runtime.js';
-import type { CacheDriver } from '../../runtime/cache/driver.js';
-import type { EnfyraConfigInput } from '../../runtime/config/schema.js';
-import { PROJECT_ROOT } from './cli.js';
+import { Runtime } from '../../runtime/runtime.ts';
+import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import type { EnfyraConfigInput } from '../../runtime/config/schema.ts';
+import { PROJECT_ROOT } from './cli.ts';
 
 export function testConfig(overrides: Partial<EnfyraConfigInput> = {}): EnfyraConfigInput {
   return {

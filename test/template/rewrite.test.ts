@@ -1,6 +1,6 @@
 import { parse } from 'acorn';
 import { describe, expect, it } from 'vitest';
-import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.js';
+import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.ts';
 
 const rewrite = (source: string) => rewriteTemplateSyntax(source).code;
 

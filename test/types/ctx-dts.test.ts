@@ -7,8 +7,8 @@ import { describe, it, expect } from 'vitest';
 import ts from 'typescript';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.js';
-import { PROJECT_ROOT } from '../support/cli.js';
+import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
 
 const DTS = path.join(PROJECT_ROOT, 'types/enfyra-ctx.d.ts');
 

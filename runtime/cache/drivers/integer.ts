@@ -1,4 +1,4 @@
-import { NotAnIntegerError } from '../driver.js';
+import { NotAnIntegerError } from '../driver.ts';
 
 // Redis's own integer syntax: no sign on zero, no leading zeros, no "+", no spaces.
 const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;

@@ -1,7 +1,7 @@
 /** In-process driver for tests and replay. Time comes from the injected clock, so expiry can be tested without sleeping. */
-import type { CacheDriver, SlidingWindowResult } from '../driver.js';
-import { systemClock, type Clock } from '../clock.js';
-import { addToStoredInteger } from './integer.js';
+import type { CacheDriver, SlidingWindowResult } from '../driver.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { addToStoredInteger } from './integer.ts';
 
 interface Entry {
   value: string;

@@ -17,7 +17,7 @@
  *   (SentinelFailoverWatch), and reconnect on READONLY.
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import type { RedisConfig } from '../../config/schema.js';
+import type { RedisConfig } from '../../config/schema.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -93,10 +93,16 @@ export class SentinelFailoverWatch {
   private subscribers: Redis[] = [];
   private stopped = false;
 
+  private readonly client: Redis;
+  private readonly config: RedisConfig;
+
   constructor(
-    private readonly client: Redis,
-    private readonly config: RedisConfig,
-  ) {}
+    client: Redis,
+    config: RedisConfig,
+  ) {
+    this.client = client;
+    this.config = config;
+  }
 
   /** Subscribe on every Sentinel (once; call after the client first connected, so nothing connects early). */
   start(): void {

@@ -3,7 +3,7 @@
  * Each touches only KEYS[1], so every script is Cluster-safe. Registered with
  * defineCommand: EVALSHA, falling back to EVAL once per connection.
  */
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from './redis-client.ts';
 
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

@@ -17,11 +17,19 @@ export class StallGuard {
   private idleTicks = 0;
   private timer: NodeJS.Timeout | null = null;
 
+  private readonly limitMs: number;
+  private readonly onStall: () => void;
+  private readonly mapError: (err: unknown) => never;
+
   constructor(
-    private readonly limitMs: number,
-    private readonly onStall: () => void,
-    private readonly mapError: (err: unknown) => never,
-  ) {}
+    limitMs: number,
+    onStall: () => void,
+    mapError: (err: unknown) => never,
+  ) {
+    this.limitMs = limitMs;
+    this.onStall = onStall;
+    this.mapError = mapError;
+  }
 
   /** `pending`, with errors mapped, counted until it settles. */
   track<T>(pending: Promise<T>): Promise<T> {

@@ -7,11 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RedisConfig } from '../../config/schema.js';
-import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.js';
-import { createRedisClient, redisMode, SentinelFailoverWatch, type RedisClient } from './redis-client.js';
-import { StallGuard } from './redis-stall-guard.js';
-import { defineCacheScripts, type CacheScripts } from './redis-scripts.js';
+import type { RedisConfig } from '../../config/schema.ts';
+import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.ts';
+import { createRedisClient, redisMode, SentinelFailoverWatch, type RedisClient } from './redis-client.ts';
+import { StallGuard } from './redis-stall-guard.ts';
+import { defineCacheScripts, type CacheScripts } from './redis-scripts.ts';
 
 export class RedisCacheDriver implements CacheDriver {
   readonly kind = 'redis';

@@ -8,9 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CacheUnavailableError, type CacheDriver, type SlidingWindowResult } from '../driver.js';
-import { systemClock, type Clock } from '../clock.js';
-import { addToStoredInteger } from './integer.js';
+import { CacheUnavailableError, type CacheDriver, type SlidingWindowResult } from '../driver.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { addToStoredInteger } from './integer.ts';
 
 export interface SqliteDriverOptions {
   /** File path, or ':memory:'. The folder is created if missing. */
@@ -85,7 +85,10 @@ export class SqliteCacheDriver implements CacheDriver {
   private opened: Open | null = null;
   private writesSinceSweep = 0;
 
-  constructor(private readonly options: SqliteDriverOptions) {
+  private readonly options: SqliteDriverOptions;
+
+  constructor(options: SqliteDriverOptions) {
+    this.options = options;
     this.now = options.clock ?? systemClock;
   }
 

@@ -2,11 +2,11 @@
  * The readable account of a failed, invalid or updated fixture: which step,
  * which field, expected vs actual. Shared by the text and JUnit reporters.
  */
-import type { Colors } from '../../cli/output.js';
-import { formatPath } from '../field-path.js';
-import type { StepMismatch } from '../check.js';
-import type { FixtureResult, StepResult } from '../result.js';
-import { formatValue } from './format-value.js';
+import type { Colors } from '../../cli/output.ts';
+import { formatPath } from '../field-path.ts';
+import type { StepMismatch } from '../check.ts';
+import type { FixtureResult, StepResult } from '../result.ts';
+import { formatValue } from './format-value.ts';
 
 export const PLAIN: Pick<Colors, 'red' | 'green' | 'dim' | 'bold' | 'yellow'> = {
   red: String,

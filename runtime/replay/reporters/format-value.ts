@@ -1,5 +1,5 @@
 /** Values in failure reports: one line of JSON, long ones cut in the middle. */
-import { inlineJson } from '../json-format.js';
+import { inlineJson } from '../json-format.ts';
 
 const MAX_CHARS = 400;
 

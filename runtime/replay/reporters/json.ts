@@ -3,8 +3,8 @@
  * the text report; a mismatch's `actual` (or `expected`) is left out when the
  * value is absent.
  */
-import { formatPath } from '../field-path.js';
-import type { FixtureResult, Summary } from '../result.js';
+import { formatPath } from '../field-path.ts';
+import type { FixtureResult, Summary } from '../result.ts';
 
 export function formatJsonReport(results: readonly FixtureResult[], summary: Summary): string {
   return JSON.stringify({ summary, fixtures: results.map(toJson) }, null, 2) + '\n';

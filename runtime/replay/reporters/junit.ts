@@ -1,6 +1,6 @@
 /** The JUnit XML reporter: one testcase per fixture file; invalid files are errors, failed ones failures. */
-import type { FixtureResult, Summary } from '../result.js';
-import { describeResult, headline } from './failure-text.js';
+import type { FixtureResult, Summary } from '../result.ts';
+import { describeResult, headline } from './failure-text.ts';
 
 export function formatJunitReport(results: readonly FixtureResult[], summary: Summary): string {
   const failures = results.filter((r) => r.status === 'failed').length;

@@ -6,7 +6,11 @@ export class Progress {
   private total = 0;
   private shown = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  private readonly stream: NodeJS.WriteStream;
+
+  constructor(stream: NodeJS.WriteStream) {
+    this.stream = stream;
+  }
 
   start(total: number): void {
     this.total = total;

@@ -1,7 +1,7 @@
 /** The text reporter: a line per fixture, failure details under it, the closing `N passed, N failed`. */
-import type { Colors } from '../../cli/output.js';
-import type { FixtureResult, Summary } from '../result.js';
-import { describeResult, PLAIN } from './failure-text.js';
+import type { Colors } from '../../cli/output.ts';
+import type { FixtureResult, Summary } from '../result.ts';
+import { describeResult, PLAIN } from './failure-text.ts';
 
 type Paint = typeof PLAIN;
 

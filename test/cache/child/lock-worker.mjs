@@ -1,10 +1,10 @@
 /**
- * A separate OS process working against a cache driver, from the build
- * output (npm test builds dist/ first). argv: <mode> <cache config JSON> <key prefix> [...]
+ * A separate OS process working against a cache driver (run from source).
+ * argv: <mode> <cache config JSON> <key prefix> [...]
  *   counter <id> <iterations>: lock-protected read-modify-write of a counter
  *   hold <ttlMs>: take the lock, print {"heldAt": ms}, then wait to be killed
  */
-import { createCacheDriver } from '../../../dist/runtime/cache/create-driver.js';
+import { createCacheDriver } from '../../../runtime/cache/create-driver.ts';
 
 const [mode, configJson, prefix, ...rest] = process.argv.slice(2);
 const driver = createCacheDriver(JSON.parse(configJson));

@@ -1,6 +1,6 @@
-// Runs one hook through the built runtime (dist/) in its own OS process and
+// Runs one hook through the runtime (from source) in its own OS process and
 // prints its envelope as one JSON line. argv: <config JSON> <hook path> <params JSON>
-import { createRuntime } from '../../../dist/runtime/index.js';
+import { createRuntime } from '../../../runtime/index.ts';
 
 const [configJson, hook, paramsJson] = process.argv.slice(2);
 const runtime = await createRuntime({ config: JSON.parse(configJson), env: {} });

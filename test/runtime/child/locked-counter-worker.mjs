@@ -1,7 +1,7 @@
 // One OS process of the multi-process lock test: runs the locked-counter hook
-// ITERATIONS times through the built runtime (dist/), against the cache the
+// ITERATIONS times through the runtime (from source), against the cache the
 // config (and REDIS_URL) selects. Prints one JSON line.
-import { createRuntime } from '../../../dist/runtime/index.js';
+import { createRuntime } from '../../../runtime/index.ts';
 
 const [worker, iterations, configJson] = process.argv.slice(2);
 const runtime = await createRuntime({ config: JSON.parse(configJson), env: process.env });
