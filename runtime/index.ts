@@ -16,7 +16,7 @@ export { loadConfig, resolveConfig, ConfigError } from './config/load.ts';
 export type { ResolvedConfig } from './config/load.ts';
 export type { EnfyraConfig, EnfyraConfigInput } from './config/schema.ts';
 export type { HostModule, HostMethod, InvocationScope } from './sandbox/host-module.ts';
-export { HttpError } from './context/http-errors.ts';
+export { HttpError } from './shared/http-errors.ts';
 export type { CacheDriver } from './cache/driver.ts';
 export { createCacheDriver } from './cache/create-driver.ts';
 export { ManualClock } from './cache/clock.ts';

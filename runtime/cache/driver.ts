@@ -6,7 +6,7 @@
  *
  * Every method is a single atomic operation on its store.
  */
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 
 export type { Clock } from './clock.ts';
 

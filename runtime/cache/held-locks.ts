@@ -26,14 +26,14 @@ export async function settleLeakedLocks(
   for (const [key, lock] of locks) {
     const what = `$cache: the hook ended while still holding lock "${key}" (acquired, never released)`;
     if (!release) {
-      scope.warn(`${what}; it stays taken until its TTL runs out`);
+      scope.warn('cache.lock-leaked', `${what}; it stays taken until its TTL runs out`);
       continue;
     }
     try {
       const released = await driver.release(lock.storedKey, lock.raw);
-      scope.warn(released ? `${what}; released it` : `${what}; it had already expired or been replaced, left as is`);
+      scope.warn('cache.lock-leaked', released ? `${what}; released it` : `${what}; it had already expired or been replaced, left as is`);
     } catch (err) {
-      scope.warn(`${what}; could not release it: ${(err as Error).message}`);
+      scope.warn('cache.lock-leaked', `${what}; could not release it: ${(err as Error).message}`);
     }
   }
   locks.clear();

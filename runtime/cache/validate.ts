@@ -4,7 +4,7 @@
  * RangeError whose message starts with the method label and names the
  * argument. They run before any store call, so bad input writes nothing.
  */
-import { isUnrepresentable } from '../sandbox/wire.ts';
+import { isUnrepresentable } from '../shared/wire.ts';
 import { encode, exceedsBytes } from './codec.ts';
 
 export function describeValue(value: unknown): string {

@@ -11,6 +11,7 @@
  *   `$ctx.$data` or return a replacement.
  */
 import type { ChangedFields, ContextData, HookSource, InvocationOutcome } from '../sandbox/invocation.ts';
+import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { errorStatus, roundMs, successStatus, type Envelope, type EnvelopeError } from './envelope.ts';
 
 export interface HookChain {
@@ -31,12 +32,16 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
   const started = performance.now();
   let ctx: ContextData = initial;
   const logs: string[] = [];
+  const warnings: Warning[] = [];
+  const effects: Effect[] = [];
   let error: EnvelopeError | null = null;
   let answered = false;
 
   const step = async (hook: HookSource): Promise<InvocationOutcome> => {
     const outcome = await invoke(hook, ctx);
     logs.push(...outcome.logs);
+    warnings.push(...outcome.warnings);
+    effects.push(...outcome.effects);
     ctx = withChanges(ctx, outcome.changed);
     if (!outcome.ok) error = toEnvelopeError(outcome);
     return outcome;
@@ -72,6 +77,8 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
     data: finalError ? null : (ctx.data ?? null),
     error: finalError,
     logs,
+    warnings,
+    effects,
     durationMs: roundMs(performance.now() - started),
   };
   return { envelope, context: ctx };

@@ -1,5 +1,6 @@
 /** The result envelope of DESIGN §6: what `--json` prints and what the API returns. */
 import type { InvocationOutcome } from '../sandbox/invocation.ts';
+import type { Effect, Warning } from '../shared/diagnostics.ts';
 
 export interface EnvelopeError {
   statusCode: number;
@@ -13,6 +14,10 @@ export interface Envelope {
   data: unknown;
   error: EnvelopeError | null;
   logs: string[];
+  /** Portability and trap warnings, each naming the script line (see shared/diagnostics.ts). */
+  warnings: Warning[];
+  /** What members that reach outside the request did or would have done. */
+  effects: Effect[];
   durationMs: number;
 }
 

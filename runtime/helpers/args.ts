@@ -3,7 +3,7 @@
  * (`$helpers.$crypto.randomBytes: size must be ...`). Wrong type or format is
  * a TypeError; a well-typed value out of bounds is a RangeError.
  */
-import { isUnrepresentable } from '../sandbox/wire.ts';
+import { isUnrepresentable } from '../shared/wire.ts';
 
 function describe(value: unknown): string {
   if (isUnrepresentable(value)) return `an unrepresentable value (${value.describe()})`;

@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../config/load.ts';
 import type { DatabaseConfig } from '../config/schema.ts';
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import type { Database, OpenOptions } from './database.ts';
 import { loadFixtures } from './fixtures.ts';
 

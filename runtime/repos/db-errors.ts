@@ -3,7 +3,7 @@
  * script can catch: duplicate unique value → 409, broken reference → 400 on
  * write and 409 on delete. Anything else is rethrown unchanged.
  */
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import { constraintName } from './naming.ts';
 import type { TableSchema } from './schema.ts';
 

@@ -5,7 +5,7 @@
  * (`?`), validated for its column first. The SQL text itself is only ever
  * assembled from the constant fragments below.
  */
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import type { DbValue, Dialect } from './dialect.ts';
 import type { ColumnSchema, TableSchema } from './schema.ts';
 import { columnOf, columnValue, isPlainObject } from './row-write.ts';

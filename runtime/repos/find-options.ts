@@ -3,7 +3,7 @@
  * is resolved to a schema column here, so the query builder only ever sees
  * columns, never script text.
  */
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import type { ColumnSchema, TableSchema } from './schema.ts';
 import { columnOf, isPlainObject } from './row-write.ts';
 

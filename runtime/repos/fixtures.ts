@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/load.ts';
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import { isPlainObject, prepareInsert, type RowValues } from './row-write.ts';
 import { parseSchema, type DatabaseSchema } from './schema.ts';
 import { checkColumnValue } from './values.ts';

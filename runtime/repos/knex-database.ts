@@ -1,6 +1,6 @@
 /** The open database: its knex instance, schema and per-table repositories. */
 import type { Knex } from 'knex';
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import type { TableTarget } from './ddl.ts';
 import { dialectFor, type DatabaseClient, type Dialect } from './dialect.ts';
 import { Repository } from './repository.ts';

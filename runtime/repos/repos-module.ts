@@ -3,9 +3,9 @@
  * bridge. With dynamicMembers the bridge passes the member name (the table)
  * as the first argument and the script's options object as the second.
  */
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbox/host-module.ts';
-import { isUnrepresentable } from '../sandbox/wire.ts';
+import { isUnrepresentable } from '../shared/wire.ts';
 import type { Database } from './database.ts';
 import { resolveDatabase, type DatabaseSource } from './database-handle.ts';
 

@@ -3,7 +3,7 @@
  * `$ctx.$repos.<table>` (DESIGN §3). Options arrive as JSON values from a
  * script and are validated before any SQL is built.
  */
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import { translateDbError } from './db-errors.ts';
 import { encodeRow, syncSequence, type TableTarget } from './ddl.ts';
 import { compileFilter } from './filter.ts';

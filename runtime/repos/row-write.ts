@@ -4,7 +4,7 @@
  * required columns and over-long strings are 400s; defaults and the managed
  * `createdAt`/`updatedAt` are filled in. Seeding goes through here too.
  */
-import { HttpError } from '../context/http-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import type { ColumnSchema, TableSchema } from './schema.ts';
 import { InvalidValue, toColumnValue } from './values.ts';
 

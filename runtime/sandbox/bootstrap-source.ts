@@ -20,7 +20,7 @@
  * exception by running its getters without a time limit (see invocation.ts).
  */
 import type { HostModule } from './host-module.ts';
-import { HTTP_ERROR_NAMES } from '../context/http-errors.ts';
+import { HTTP_ERROR_NAMES } from '../shared/http-errors.ts';
 
 export interface BootstrapLimits {
   maxLogs: number;

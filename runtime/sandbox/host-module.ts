@@ -7,7 +7,9 @@
  * value is copied back as JSON. Throwing an Error (or HttpError) makes the
  * script's call reject/throw with the same name, message and statusCode.
  */
-import type { Unrepresentable } from './wire.ts';
+import type { Unrepresentable } from '../shared/wire.ts';
+import type { Effect } from '../shared/diagnostics.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 
 export type HostArg = unknown | Unrepresentable;
 
@@ -26,10 +28,24 @@ export interface InvocationScope {
   readonly request: ScopeRequest;
   /** The hook's main table (for `$repos.main`), if any. */
   readonly mainTable: string | undefined;
+  /** The kind of script running (its `$ctx` differs by kind). */
+  readonly kind: ScriptKind;
+  /**
+   * The `$ctx` data members (`$query`, `$user`, `$params`, `$body`, `$req`, ...) as they were when the
+   * invocation started, as Enfyra's host side sees them (a script's own later edits are not visible here).
+   */
+  readonly context: Readonly<Record<string, unknown>>;
+  /** Aborted when the invocation ends, for any reason (answer, error, limit): stop outside work then. */
+  readonly signal: AbortSignal;
   /** Milliseconds left before the wall-clock limit ends the invocation. */
   remainingWallMs(): number;
-  /** Append a runtime message to the result's logs (prefixed as a runtime warning). */
-  warn(message: string): void;
+  /**
+   * A portability or trap warning (see shared/diagnostics.ts). The sandbox adds the script line of the
+   * `$ctx` call being served, so a host method only says what and why.
+   */
+  warn(code: string, message: string): void;
+  /** Record what a member that reaches outside the request did (or would have done). */
+  effect(effect: Effect): void;
   /** Per-invocation state owned by one module (e.g. the locks a hook holds). */
   state<T>(owner: object, init: () => T): T;
 }

@@ -1,33 +1,62 @@
 import type { InvocationScope, ScopeRequest } from './host-module.ts';
+import type { Effect, Warning } from '../shared/diagnostics.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 
 let nextInvocationId = 1;
+
+export interface ScopeOptions {
+  mainTable?: string;
+  /** Epoch ms of the wall-clock limit. */
+  deadline?: number;
+  request?: ScopeRequest;
+  kind?: ScriptKind;
+  context?: Readonly<Record<string, unknown>>;
+  /** The script being served, for warnings that name a line. */
+  file?: string;
+}
 
 /** Host-side state of one invocation, handed to every host method it calls. */
 export class Scope implements InvocationScope {
   readonly id = nextInvocationId++;
-  readonly warnings: string[] = [];
-  private readonly states = new Map<object, unknown>();
-
+  readonly warnings: Warning[] = [];
+  readonly effects: Effect[] = [];
   readonly mainTable: string | undefined;
-  private readonly deadline: number;
   readonly request: ScopeRequest;
+  readonly kind: ScriptKind;
+  readonly context: Readonly<Record<string, unknown>>;
+  private readonly deadline: number;
+  private readonly file: string | undefined;
+  private readonly states = new Map<object, unknown>();
+  private readonly abort = new AbortController();
 
-  constructor(
-    mainTable: string | undefined,
-    deadline: number = Number.POSITIVE_INFINITY,
-    request: ScopeRequest = { ip: null, userId: null, route: 'GET /' },
-  ) {
-    this.mainTable = mainTable;
-    this.deadline = deadline;
-    this.request = request;
+  constructor(options: ScopeOptions = {}) {
+    this.mainTable = options.mainTable;
+    this.deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    this.request = options.request ?? { ip: null, userId: null, route: 'GET /' };
+    this.kind = options.kind ?? 'handler';
+    this.context = options.context ?? {};
+    this.file = options.file;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** The invocation is over: outside work started for it should stop. */
+  end(): void {
+    this.abort.abort();
   }
 
   remainingWallMs(): number {
     return Math.max(0, this.deadline - Date.now());
   }
 
-  warn(message: string): void {
-    this.warnings.push(message);
+  warn(code: string, message: string): void {
+    this.warnings.push(this.file ? { code, message, file: this.file } : { code, message });
+  }
+
+  effect(effect: Effect): void {
+    this.effects.push(effect);
   }
 
   state<T>(owner: object, init: () => T): T {

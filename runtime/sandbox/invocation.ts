@@ -19,7 +19,8 @@ import type { HostMethod, ScopeRequest } from './host-module.ts';
 import type { IsolatePool, PooledIsolate } from './isolate-pool.ts';
 import { hookScriptSource } from './bootstrap-source.ts';
 import { Scope } from './invocation-scope.ts';
-import { Unrepresentable, type UnrepresentableKind } from './wire.ts';
+import type { Effect, Warning } from '../shared/diagnostics.ts';
+import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 
 export interface HookSource {
@@ -63,6 +64,8 @@ export interface InvocationOutcome {
   returned: boolean;
   error: InvocationError | null;
   logs: string[];
+  warnings: Warning[];
+  effects: Effect[];
   changed: ChangedFields;
   durationMs: number;
 }
@@ -166,7 +169,13 @@ class Invocation {
     this.pooled = pooled;
     this.hook = hook;
     this.data = data;
-    this.scope = new Scope(mainTable, Date.now() + deps.limits.wallTimeoutMs, scopeRequest(data));
+    this.scope = new Scope({
+      mainTable,
+      deadline: Date.now() + deps.limits.wallTimeoutMs,
+      request: scopeRequest(data),
+      context: contextMembers(data),
+      file: hook.filename,
+    });
     pooled.onLost = this.onLost;
   }
 
@@ -475,10 +484,10 @@ class Invocation {
       try {
         await onEnd(this.scope);
       } catch (err) {
-        this.scope.warn(`clean-up failed: ${(err as Error).message}`);
+        this.warn(`clean-up failed: ${(err as Error).message}`);
       }
     }
-    for (const message of this.scope.warnings) this.warn(message);
+    this.scope.end();
     if (this.droppedLogs > 0) {
       this.warn(`${this.droppedLogs} log line(s) dropped (sandbox.maxLogs = ${this.deps.limits.maxLogs})`);
     }
@@ -491,6 +500,8 @@ class Invocation {
       returned: error === null && this.returned,
       error,
       logs: this.logs,
+      warnings: this.scope.warnings,
+      effects: this.scope.effects,
       changed,
       durationMs: performance.now() - this.started,
     });
@@ -510,6 +521,22 @@ interface DonePayload {
     thrownNonError: boolean;
   };
   changed?: Record<string, string | null>;
+}
+
+/** ContextData under the `$ctx` names host modules know them by. */
+function contextMembers(data: ContextData): Record<string, unknown> {
+  return {
+    $params: data.params,
+    $query: data.query,
+    $body: data.body,
+    $user: data.user,
+    $req: data.req,
+    $share: data.share,
+    $data: data.data,
+    $statusCode: data.statusCode,
+    $api: data.api,
+    $env: data.env,
+  };
 }
 
 function scopeRequest(data: ContextData): ScopeRequest {

@@ -1,5 +1,5 @@
 /** What each piece of Enfyra's template syntax stands for in the `$ctx` form. */
-import { THROWABLE_STATUSES } from '../context/http-errors.ts';
+import { THROWABLE_STATUSES } from '../shared/http-errors.ts';
 
 const CONTEXT_NAMES: Readonly<Record<string, string>> = {
   CACHE: '$ctx.$cache',

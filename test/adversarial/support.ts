@@ -11,7 +11,7 @@ import { sandboxSchema, type SandboxConfig } from '../../runtime/config/schema.t
 import { contextData, type HookRequest } from '../../runtime/context/request.ts';
 import type { HostModule } from '../../runtime/sandbox/host-module.ts';
 import type { InvocationOutcome } from '../../runtime/sandbox/invocation.ts';
-import { isUnrepresentable } from '../../runtime/sandbox/wire.ts';
+import { isUnrepresentable } from '../../runtime/shared/wire.ts';
 import { createEchoModule } from '../support/echo-module.ts';
 
 /** What the host received, described exactly (JSON text keeps lone surrogates as escapes). */

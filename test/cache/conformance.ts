@@ -8,7 +8,7 @@ import type { CacheDriver } from '../../runtime/cache/driver.ts';
 import { NotAnIntegerError } from '../../runtime/cache/driver.ts';
 import { createCacheModule } from '../../runtime/cache/cache-module.ts';
 import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
-import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import { Unrepresentable } from '../../runtime/shared/wire.ts';
 import type { HostModule } from '../../runtime/sandbox/host-module.ts';
 
 export interface DriverHarness {
@@ -53,7 +53,7 @@ export function cacheConformance(name: string, options: ConformanceOptions): voi
         maxValueBytes: MAX_VALUE_BYTES,
         releaseLeakedLocks: moduleOptions.releaseLeakedLocks ?? false,
       });
-      const scope = new Scope(undefined);
+      const scope = new Scope();
       return { ns, mod, scope, cache: bind(mod, scope), stored: (key: string) => `${ns}:${key}` };
     }
 
@@ -221,7 +221,7 @@ export function cacheConformance(name: string, options: ConformanceOptions): voi
       it('50 concurrent acquires of one key: exactly one wins', async () => {
         const { mod } = fresh();
         const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => bind(mod, new Scope(undefined)).acquire('hot', `owner-${i}`, 10_000)),
+          Array.from({ length: 50 }, (_, i) => bind(mod, new Scope()).acquire('hot', `owner-${i}`, 10_000)),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
       });
@@ -250,7 +250,7 @@ export function cacheConformance(name: string, options: ConformanceOptions): voi
         await cache.acquire('b', 3, 10_000);
         expect(await cache.lockToken('b')).toBeGreaterThan(second);
         // Another invocation does not hold it.
-        expect(await bind(mod, new Scope(undefined)).lockToken('a')).toBeNull();
+        expect(await bind(mod, new Scope()).lockToken('a')).toBeNull();
         expect(await cache.acquire('a', 4, 10_000)).toBe(false);
         expect(await cache.lockToken('a')).toBe(second);
       });
@@ -432,8 +432,8 @@ export function cacheConformance(name: string, options: ConformanceOptions): voi
         await cache.release('returned', 'me');
         await mod.onInvocationEnd!(scope);
         expect(scope.warnings).toHaveLength(1);
-        expect(scope.warnings[0]).toContain('"leaked"');
-        expect(scope.warnings[0]).toContain('until its TTL');
+        expect(scope.warnings[0]!.message).toContain('"leaked"');
+        expect(scope.warnings[0]!.message).toContain('until its TTL');
         expect(await cache.exists('leaked', 'me')).toBe(true);
       });
 
@@ -442,7 +442,7 @@ export function cacheConformance(name: string, options: ConformanceOptions): voi
         await cache.acquire('leaked', { by: 'me' }, 10_000);
         await mod.onInvocationEnd!(scope);
         expect(scope.warnings).toHaveLength(1);
-        expect(scope.warnings[0]).toMatch(/"leaked".*released it/);
+        expect(scope.warnings[0]).toMatchObject({ code: 'cache.lock-leaked', message: expect.stringMatching(/"leaked".*released it/) });
         expect(await cache.exists('leaked')).toBe(false);
       });
 
@@ -450,10 +450,10 @@ export function cacheConformance(name: string, options: ConformanceOptions): voi
         const first = fresh({ releaseLeakedLocks: true });
         await first.cache.acquire('lock', 'first', TTL);
         await harness.elapse(PAST_TTL);
-        const second = bind(first.mod, new Scope(undefined));
+        const second = bind(first.mod, new Scope());
         expect(await second.acquire('lock', 'second', 10_000)).toBe(true);
         await first.mod.onInvocationEnd!(first.scope);
-        expect(first.scope.warnings[0]).toMatch(/"lock".*expired or been replaced/);
+        expect(first.scope.warnings[0]!.message).toMatch(/"lock".*expired or been replaced/);
         expect(await second.get('lock')).toBe('second');
       });
 

@@ -48,7 +48,7 @@ describe.skipIf(!canStart)('redis driver: connection loss', () => {
 
   it('fails within the command timeout with a 503 while Redis is down, and works again once it is back', async () => {
     const cache = createCacheModule({ driver, namespace: 'faults', maxValueBytes: 1024, releaseLeakedLocks: false });
-    const scope = new Scope(undefined);
+    const scope = new Scope();
     await cache.methods.set!.call(scope, ['k', 'v', 60_000]);
     expect(await cache.methods.get!.call(scope, ['k'])).toBe('v');
 

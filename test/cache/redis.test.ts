@@ -38,7 +38,7 @@ describe.skipIf(!redis)(redis ? 'redis' : 'redis (SKIPPED: no Redis available, s
     const raw = new Redis(redis!.url);
     try {
       const mod = createCacheModule({ driver, namespace: `${prefix}-plain`, maxValueBytes: 1024, releaseLeakedLocks: false });
-      await mod.methods.set!.call(new Scope(undefined), ['user:1', { name: 'A' }, 60_000]);
+      await mod.methods.set!.call(new Scope(), ['user:1', { name: 'A' }, 60_000]);
       expect(await raw.get(`${prefix}-plain:user:1`)).toBe('{"name":"A"}');
       const pttl = await raw.pttl(`${prefix}-plain:user:1`);
       expect(pttl).toBeGreaterThan(59_000);

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { PLACEHOLDER_JWT_SECRET } from '../../runtime/helpers/jwt.ts';
-import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import { Unrepresentable } from '../../runtime/shared/wire.ts';
 import { helpers } from './support.ts';
 
 const SECRET = 'a-real-secret-of-enough-length-1234';

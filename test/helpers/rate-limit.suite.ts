@@ -41,7 +41,7 @@ export function describeRateLimit(name: string, makeFixture: () => Promise<RateL
           },
         },
       });
-      call = helpers({ cache: { driver, namespace: 'app1', clock: fixture.clock }, request: () => request }, new Scope(undefined));
+      call = helpers({ cache: { driver, namespace: 'app1', clock: fixture.clock }, request: () => request }, new Scope());
     });
 
     afterEach(async () => {

@@ -36,7 +36,7 @@ describe('$helpers.$sleep', () => {
 
   it('never waits past the invocation wall-clock limit', async () => {
     vi.useFakeTimers();
-    const scope = new Scope(undefined, Date.now() + 1000);
+    const scope = new Scope({ deadline: Date.now() + 1000 });
     const isDone = settled(helpers({}, scope)('$helpers.$sleep', 20_000) as Promise<unknown>);
     await vi.advanceTimersByTimeAsync(1000);
     expect(isDone()).toBe(true);

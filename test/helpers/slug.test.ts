@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import { Unrepresentable } from '../../runtime/shared/wire.ts';
 import { helpers } from './support.ts';
 
 const call = helpers();

@@ -23,7 +23,7 @@ export const NO_CACHE = new Proxy({} as CacheDriver, {
 
 export function helpers(
   overrides: Partial<HelperModuleOptions> = {},
-  scope: Scope = new Scope(undefined),
+  scope: Scope = new Scope(),
 ): Helpers {
   const modules = createHelperModules({
     helpers: { jwtSecret: 'test-secret-that-is-long-enough-for-hs256', bcryptRounds: 4 },

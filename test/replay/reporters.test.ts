@@ -24,7 +24,7 @@ const failed: FixtureResult = {
         { path: ['cache', 'user:1'], expected: { id: 1 }, actual: undefined },
         { path: ['data', 'extra'], expected: undefined, actual: true },
       ],
-      actual: { envelope: { statusCode: 200, data: {}, error: null, logs: [], durationMs: 1 }, cache: {}, tables: {} },
+      actual: { envelope: { statusCode: 200, data: {}, error: null, logs: [], warnings: [], effects: [], durationMs: 1 }, cache: {}, tables: {} },
     },
     { index: 2, label: 'step 2', kind: 'advance', status: 'skipped', durationMs: 0, mismatches: [] },
     { index: 3, label: 'step 3', kind: 'request', status: 'skipped', durationMs: 0, mismatches: [] },

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../../runtime/context/http-errors.ts';
+import { HttpError } from '../../runtime/shared/http-errors.ts';
 import { openDatabase, type Database } from '../../runtime/repos/database.ts';
 import { dropTables } from '../../runtime/repos/ddl.ts';
 import { loadFixtures } from '../../runtime/repos/fixtures.ts';

@@ -5,7 +5,7 @@ import { databaseSchema } from '../../runtime/config/schema.ts';
 import { createReposModule } from '../../runtime/repos/repos-module.ts';
 import { createSqliteTemplate } from '../../runtime/repos/sqlite-image.ts';
 import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
-import { Unrepresentable } from '../../runtime/sandbox/wire.ts';
+import { Unrepresentable } from '../../runtime/shared/wire.ts';
 import { conformanceFixtures, expectHttpError } from './conformance.ts';
 
 describe('$repos host module', () => {
@@ -27,7 +27,7 @@ describe('$repos host module', () => {
   });
 
   it('routes table and options to the repository', async () => {
-    const scope = new Scope(undefined);
+    const scope = new Scope();
     const found = await call('find', scope, 'items', { where: { id: { _eq: '2' } }, fields: 'id,name' });
     expect(found).toEqual({ data: [{ id: 2, name: 'banana' }], meta: {} });
     const created = await call('create', scope, 'codes', { data: { code: 'Z9', label: 'Zulu' }, fields: 'code' });
@@ -41,19 +41,19 @@ describe('$repos host module', () => {
   it('runs on a DatabaseHandle, opening it at the first call', async () => {
     const handle = new DatabaseHandle(databaseSchema.parse({ url: 'sqlite::memory:' }), { fixtures: conformanceFixtures });
     const m = createReposModule(handle);
-    const result = (await m.methods.find!.call(new Scope(undefined), ['owners', { fields: 'name', limit: 1 }])) as { data: unknown[] };
+    const result = (await m.methods.find!.call(new Scope(), ['owners', { fields: 'name', limit: 1 }])) as { data: unknown[] };
     expect(result.data).toEqual([{ name: 'Ann' }]);
     await handle.close();
   });
 
   it('resolves main to the scope main table', async () => {
-    const result = await call('find', new Scope('owners'), 'main', { fields: 'name' });
+    const result = await call('find', new Scope({ mainTable: 'owners' }), 'main', { fields: 'name' });
     expect(result.data).toEqual([{ name: 'Ann' }, { name: 'Ben' }, { name: 'Cy' }]);
-    await expectHttpError(() => call('find', new Scope(undefined), 'main'), 400, /no main table: pass --table or set database.mainTable/);
+    await expectHttpError(() => call('find', new Scope(), 'main'), 400, /no main table: pass --table or set database.mainTable/);
   });
 
   it('rejects unknown tables, naming them, and options that could not be copied', async () => {
-    const scope = new Scope(undefined);
+    const scope = new Scope();
     await expectHttpError(() => call('find', scope, 'products; DROP TABLE items'), 400, /unknown table "products; DROP TABLE items"/);
     await expectHttpError(() => call('find', scope, 'items', new Unrepresentable('function', 'function at .filter')), 400, /function at .filter/);
     await expectHttpError(() => call('find', scope, 42), 400, /table name must be a string/);

@@ -133,7 +133,7 @@ for (const [name, makeDriver] of drivers) {
 
     it('a hook that ends holding a lock gets a warning naming the key', async () => {
       const r = await runtime.run({ source: `await $ctx.$cache.acquire('lock:forgotten', 'me', 10000); return 1;` });
-      expect(r.logs.join('\n')).toMatch(/warning: .*lock:forgotten/);
+      expect(r.warnings).toEqual([expect.objectContaining({ code: 'cache.lock-leaked', message: expect.stringMatching(/lock:forgotten/) })]);
     });
   });
 }

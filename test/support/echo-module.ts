@@ -1,7 +1,7 @@
 /** A test-only host module: exercises the bridge extension point without any real backend. */
 import type { HostModule } from '../../runtime/sandbox/host-module.ts';
-import { isUnrepresentable } from '../../runtime/sandbox/wire.ts';
-import { HttpError } from '../../runtime/context/http-errors.ts';
+import { isUnrepresentable } from '../../runtime/shared/wire.ts';
+import { HttpError } from '../../runtime/shared/http-errors.ts';
 
 export function createEchoModule(): HostModule & { calls: unknown[][] } {
   const calls: unknown[][] = [];
