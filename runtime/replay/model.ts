@@ -1,7 +1,7 @@
 /** A fixture file after validation: what the runner executes. */
 import type { HookChainTargets } from '../runtime.ts';
 import type { HookRequest } from '../context/request.ts';
-import type { PathSegment } from './field-path.ts';
+import type { PathSegment } from '../shared/field-path.ts';
 import type { ExpectSpec, StateSpec } from './schema.ts';
 
 interface StepBase {
