@@ -73,6 +73,15 @@ export class Authenticator {
     return user;
   }
 
+  /** The user id inside a token that verifies, else undefined. */
+  async userIdOf(token: string): Promise<unknown> {
+    try {
+      return ((await jwtVerify(token, this.key)).payload as Record<string, unknown>).id;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** A token for user `id`, as Enfyra's login would issue (payload `{ id }`), valid for `expiresIn`. */
   async sign(id: string | number, expiresIn = '1h'): Promise<string> {
     return new SignJWT({ id }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(this.key);

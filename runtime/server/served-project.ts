@@ -96,6 +96,11 @@ export class ServedProject {
     return this.authenticator;
   }
 
+  /** Opens the database now (it opens on first use otherwise), to report a schema that no longer fits it. */
+  async openDatabase(): Promise<void> {
+    await this.database.open();
+  }
+
   /** Re-reads the route files; a file that broke keeps its route, answering with the problem. */
   reloadRoutes(): RouteTable {
     this.table = this.loadRoutes(this.table);
