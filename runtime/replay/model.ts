@@ -19,6 +19,8 @@ export interface RequestStep extends StepBase {
   /** The handler (or first hook) as written in the fixture, for reports. */
   hookLabel: string;
   table?: string;
+  /** Set for a request through the HTTP pipeline (`method` + `path`); `targets` is then empty. */
+  http?: { method: string; path: string };
   request: HookRequest;
   expect: ExpectSpec;
   /** Where `expect` sits in the file's JSON (for --update): ['expect'] or ['steps', 2, 'expect']. */
