@@ -85,7 +85,8 @@ export function errorBody(error: EnfyraError, request: RequestLine, logs?: reado
     error: {
       code: error.code,
       message: error.message,
-      details: error.details,
+      // As JSON sends it: an undefined field is no field.
+      ...(error.details === undefined ? {} : { details: asSent(error.details) }),
       timestamp: new Date().toISOString(),
       path: request.url,
       method: request.method,
@@ -94,6 +95,11 @@ export function errorBody(error: EnfyraError, request: RequestLine, logs?: reado
   };
   if (logs && logs.length > 0) body.logs = logs;
   return body;
+}
+
+/** A value as JSON carries it (undefined fields dropped), so the body here equals the body received. */
+function asSent(value: unknown): unknown {
+  return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
 }
 
 /** No route for the path and method (dynamic.routes.ts): reports the path without the query. */

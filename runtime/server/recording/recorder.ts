@@ -32,6 +32,9 @@ const DROPPED_HEADERS = new Set([
   'cookie',
   'user-agent',
   'x-correlation-id',
+  'cache-control',
+  'pragma',
+  'referer',
 ]);
 
 export interface RecorderOptions {
@@ -179,7 +182,8 @@ function expectedTables(activity: RequestActivity): Record<string, Record<string
 function keptHeaders(headers: PipelineRequest['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(headers).sort()) {
-    if (DROPPED_HEADERS.has(name)) continue;
+    // sec-*: what a browser (or fetch) says about itself, not about the request.
+    if (DROPPED_HEADERS.has(name) || name.startsWith('sec-')) continue;
     const value = headerValue(headers, name);
     if (value !== undefined) out[name] = value;
   }
