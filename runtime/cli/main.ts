@@ -60,6 +60,7 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME
     .option('--table <name>', 'the table behind $ctx.$repos.main')
     .option('--config <path>', 'config file (default ./enfyra.config.json)')
     .option('--json', 'print the result envelope as one JSON object')
+    .option('--record <dir>', 'also write the run as a replayable fixture in this folder')
     .addHelpText(
       'after',
       `

@@ -9,7 +9,10 @@ import { createCacheDriver } from '../cache/create-driver.ts';
 import type { CacheDriver } from '../cache/driver.ts';
 import { namespacedKey } from '../cache/keys.ts';
 import { loadFixtures } from '../repos/fixtures.ts';
-import { Runtime } from '../runtime.ts';
+import { Runtime, type RunOptions } from '../runtime.ts';
+import type { HookRequest } from '../context/request.ts';
+import { activityStore, RequestActivity } from './activity/request-activity.ts';
+import type { RecordedOutcome } from './recording/recorder.ts';
 import { ActivityCacheDriver } from './activity/activity-cache.ts';
 import { ActivityDatabaseHandle } from './activity/activity-database.ts';
 import { LockLedgerDriver } from './activity/lock-ledger.ts';
@@ -94,6 +97,16 @@ export class ServedProject {
 
   get auth(): Authenticator {
     return this.authenticator;
+  }
+
+  /** Runs one hook file as `enfyra-run run` does, noting what it read and changed (for `run --record`). */
+  async runHook(hook: string, request: HookRequest, options: RunOptions = {}): Promise<RecordedOutcome> {
+    const activity = new RequestActivity({ trackReads: this.options.trackReads });
+    const startedMs = Date.now();
+    const envelope = await activityStore.run(activity, () => this.runtime.run(hook, request, options));
+    await this.cache.settle(activity);
+    await this.database.settle(activity);
+    return { envelope, activity, startedMs, endedMs: Date.now() };
   }
 
   /** Opens the database now (it opens on first use otherwise), to report a schema that no longer fits it. */

@@ -100,6 +100,24 @@ describe('recording requests as fixtures', () => {
   });
 });
 
+describe('run --record', () => {
+  it('writes a fixture naming the hook, with the rows and keys it read; it replays green', async () => {
+    const dir = project();
+    const r = await runCli(['run', 'hooks/cache-first.js', '--params', 'id=2', '--record', 'recorded'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const [file] = fixtures(path.join(dir, 'recorded'));
+    const fixture = JSON.parse(readFileSync(file!, 'utf8'));
+    expect(fixture).toMatchObject({
+      hook: 'hooks/cache-first.js',
+      request: { params: { id: '2' } },
+      state: { tables: { user_definition: [expect.objectContaining({ id: 2, email: 'alice@example.com' })] } },
+      expect: { statusCode: 200, error: null, logs: ['User profile cached: 2'], cache: { 'user-profile:2': expect.objectContaining({ id: 2 }) } },
+    });
+    const replay = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(replay.stdout).toMatch(/1 passed, 0 failed/);
+  });
+});
+
 /** A token as the project's login would issue it, from the project's own secret. */
 async function signFor(dir: string, id: number): Promise<string> {
   const { SignJWT } = await import('jose');
