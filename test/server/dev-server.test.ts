@@ -124,8 +124,9 @@ describe('enfyra-run dev: hot reload', () => {
 
   it('a new route file is served without a restart; a broken one answers with the problem (file, line, column)', async () => {
     expect((await getJson(`${dev.url}/added`)).status).toBe(404);
+    const before = dev.stderr().length;
     writeFileSync(path.join(dir, 'routes/added.json'), route({ path: '/added', availableMethods: ['GET'], publicMethods: ['GET'], handlers: { GET: { sourceCode: 'return { added: 1 };' } } }));
-    await dev.waitForLog('routes reloaded');
+    await waitUntil(() => dev.stderr().slice(before).includes('routes reloaded'));
     expect((await getJson(`${dev.url}/added`)).body).toMatchObject({ added: 1 });
 
     const logLength = dev.stderr().length;

@@ -15,7 +15,7 @@ import type { Envelope } from '../../context/envelope.ts';
 import type { HookRequest } from '../../context/request.ts';
 import type { RequestActivity } from '../activity/request-activity.ts';
 import { headerValue, type PipelineRequest, type PipelineResult } from '../pipeline.ts';
-import { displayPath } from '../routes/load-routes.ts';
+import { displayPath } from '../../shared/display-path.ts';
 import { collectStrings, withMatchers, type VolatileContext } from './volatile.ts';
 
 /** Request headers that say nothing about the request's meaning (or are replaced, like the token by `user`). */

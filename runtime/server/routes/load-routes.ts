@@ -1,6 +1,7 @@
 /** Reads every route file under the routes folder (recursively) and builds the route table. */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { displayPath } from '../../shared/display-path.ts';
 import { GLOBAL_HOOKS_FILE, readGlobalHooksFile, readRouteFile } from './route-files.ts';
 import { buildRouteTable, type RouteTable } from './route-table.ts';
 
@@ -42,9 +43,4 @@ function listJsonFiles(dir: string): string[] {
     .filter((e) => e.isFile() && e.name.endsWith('.json'))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
-}
-
-export function displayPath(root: string, absolute: string): string {
-  const relative = path.relative(root, absolute);
-  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative.split(path.sep).join('/');
 }
