@@ -7,7 +7,7 @@ import { loadConfig, resolveConfig, type ResolvedConfig } from './config/load.ts
 import type { EnfyraConfigInput } from './config/schema.ts';
 import { Sandbox } from './sandbox/sandbox.ts';
 import type { HostModule } from './sandbox/host-module.ts';
-import type { ContextData, HookSource } from './sandbox/invocation.ts';
+import type { ContextData, HookSource, InvocationOutcome } from './sandbox/invocation.ts';
 import { HookLoader } from './sandbox/hook-loader.ts';
 import { contextData, type HookRequest } from './context/request.ts';
 import { sanitizeEnv } from './context/env.ts';
@@ -49,6 +49,20 @@ export interface RuntimeOptions {
 export interface RunOptions {
   /** Table behind `$ctx.$repos.main` (default: config database.mainTable). */
   mainTable?: string;
+  /** Told about every script the chain runs, as it finishes (the dev server's inspector and request traces). */
+  onStep?: (step: ChainStep) => void;
+}
+
+export type ChainPhase = 'pre' | 'handler' | 'post';
+
+/** One script of a chain as it ran. */
+export interface ChainStep {
+  phase: ChainPhase;
+  /** Position within its phase (0-based). */
+  index: number;
+  /** The script's display name (file path or the name given to inline source). */
+  filename: string;
+  outcome: InvocationOutcome;
 }
 
 export class Runtime {
@@ -122,7 +136,8 @@ export class Runtime {
       post: (chain.post ?? []).map(load),
     };
     const mainTable = options.mainTable ?? this.config.database.mainTable;
-    const invoke = (hook: HookSource, data: ContextData) => this.sandbox.invoke(hook, data, mainTable);
+    const run = (hook: HookSource, data: ContextData) => this.sandbox.invoke(hook, data, mainTable);
+    const invoke = options.onStep ? observed(run, hooks, options.onStep) : run;
     return runChain(invoke, hooks, contextData(request, this.env));
   }
 
@@ -144,6 +159,33 @@ export class Runtime {
 
 export function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   return Runtime.create(options);
+}
+
+/**
+ * Reports each invocation with its phase. The chain invokes hooks in order, so
+ * the k-th invocation of a hook object is its k-th place in the chain (one
+ * file may sit in several places).
+ */
+function observed(
+  run: (hook: HookSource, data: ContextData) => Promise<InvocationOutcome>,
+  hooks: { pre: HookSource[]; handler: HookSource | undefined; post: HookSource[] },
+  onStep: (step: ChainStep) => void,
+): (hook: HookSource, data: ContextData) => Promise<InvocationOutcome> {
+  const places = new Map<HookSource, Array<{ phase: ChainPhase; index: number }>>();
+  const add = (hook: HookSource, phase: ChainPhase, index: number) => {
+    const list = places.get(hook) ?? [];
+    list.push({ phase, index });
+    places.set(hook, list);
+  };
+  hooks.pre.forEach((hook, i) => add(hook, 'pre', i));
+  if (hooks.handler) add(hooks.handler, 'handler', 0);
+  hooks.post.forEach((hook, i) => add(hook, 'post', i));
+  return async (hook, data) => {
+    const place = places.get(hook)?.shift() ?? { phase: 'handler' as const, index: 0 };
+    const outcome = await run(hook, data);
+    onStep({ ...place, filename: hook.filename, outcome });
+    return outcome;
+  };
 }
 
 function isResolved(config: RuntimeOptions['config']): config is ResolvedConfig {

@@ -37,6 +37,8 @@ export function buildProgram(): Command {
       `
 Examples:
   enfyra-run hooks/hello.js --params id=123 --json     run one hook (see: enfyra-run run --help)
+  enfyra-run dev --port 3000                            serve routes/ and every table over HTTP (inspector at /__enfyra)
+  enfyra-run request GET '/products?limit=2' --json     one request through the same pipeline, no server
   enfyra-run replay                                     replay every fixture under fixtures/requests/
   enfyra-run db reset                                   recreate .enfyra/data.sqlite from fixtures/
 
@@ -58,6 +60,7 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME
     .option('--table <name>', 'the table behind $ctx.$repos.main')
     .option('--config <path>', 'config file (default ./enfyra.config.json)')
     .option('--json', 'print the result envelope as one JSON object')
+    .option('--record <dir>', 'also write the run as a replayable fixture in this folder')
     .addHelpText(
       'after',
       `
@@ -70,6 +73,48 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     )
     .action(async (hook: string, flags) => {
       process.exitCode = await runCommand(hook, flags);
+    });
+
+  program
+    .command('dev')
+    .description("serve the project's routes over HTTP with Enfyra's pipeline (routes/ files and every table's /<table> route)")
+    .option('--port <n>', 'port to listen on (default 1105, Enfyra\'s; 0 picks a free one)', (v) => parsePortFlag(v))
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--record <dir>', 'write every request as a replayable fixture in this folder')
+    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .addHelpText(
+      'after',
+      `
+Route files, hot reload, the inspector and recording: README, "Routes" and "The dev server".
+Stop with Ctrl-C: requests in flight finish, held locks are released, exit code 0.`,
+    )
+    .action(async (flags) => {
+      const { devCommand } = await import('./dev-command.ts');
+      process.exitCode = await devCommand(flags);
+    });
+
+  program
+    .command('request <method> <path>')
+    .description('send one request through the dev server pipeline, without a server')
+    .option('--body <text|@file>', 'request body (sent as application/json unless --header says otherwise)')
+    .option('--user <id|json|@file>', 'a user id: signs a token for that enfyra_user row; or a JSON object used as $user (default: anonymous)')
+    .option('--header <"name: value">', 'a request header (repeatable)', collect)
+    .option('--record <dir>', 'write the request as a replayable fixture in this folder')
+    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .option('--json', 'print the result envelope as one JSON object (data: the response body)')
+    .option('--strict', 'warnings fail the request (exit 1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  enfyra-run request GET '/products?limit=2&sort=-id'
+  enfyra-run request POST /products --body '{"name":"Pen","slug":"pen","price":2}' --user 1 --json
+
+Exit codes: 0 status < 400, 1 status >= 400 (or a warning with --strict), 2 usage or configuration error.`,
+    )
+    .action(async (method: string, path: string, flags) => {
+      const { requestCommand } = await import('./request-command.ts');
+      process.exitCode = await requestCommand(method, path, flags);
     });
 
   program
@@ -98,6 +143,12 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     });
 
   return program;
+}
+
+function parsePortFlag(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${value}")`);
+  return n;
 }
 
 function positiveInt(flag: string, value: string): number {

@@ -77,6 +77,7 @@ export function resolveConfig(
   return {
     ...config,
     hooksDir: abs(config.hooksDir),
+    routesDir: abs(config.routesDir),
     fixturesDir: abs(config.fixturesDir),
     cache: { ...config.cache, sqlitePath: abs(config.cache.sqlitePath) },
     database: {

@@ -90,6 +90,8 @@ export const configSchema = z.strictObject({
   /** "development" allows development-only conveniences (the placeholder JWT secret). */
   mode: z.enum(['development', 'production']).default('development'),
   hooksDir: z.string().min(1).default('hooks'),
+  /** Route files served by `enfyra-run dev` and `enfyra-run request` (README, "Routes"). */
+  routesDir: z.string().min(1).default('routes'),
   fixturesDir: z.string().min(1).default('fixtures'),
   sandbox: sandboxSchema.default(() => sandboxSchema.parse({})),
   cache: cacheSchema.default(() => cacheSchema.parse({})),

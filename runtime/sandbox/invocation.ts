@@ -13,6 +13,7 @@
  * isolate, so a hook waiting on I/O costs no thread and the wall-clock limit
  * is a plain timer. Only our own bootstrap (no hook code) runs synchronously.
  */
+import { AsyncResource } from 'node:async_hooks';
 import os from 'node:os';
 import ivm from 'isolated-vm';
 import type { HostMethod, ScopeRequest } from './host-module.ts';
@@ -128,6 +129,13 @@ export async function runInvocation(
 
 class Invocation {
   private readonly started = performance.now();
+  /**
+   * The async context the invocation was started in. isolated-vm calls the
+   * host from outside any async context; host methods run back inside this
+   * one, so AsyncLocalStorage works in them (the dev server tells concurrent
+   * requests' cache and table accesses apart this way).
+   */
+  private readonly asyncScope = new AsyncResource('enfyra-run.invocation');
   private readonly scope: Scope;
   private readonly logs: string[] = [];
   private droppedLogs = 0;
@@ -337,7 +345,10 @@ class Invocation {
   }
 
   // The one host function the isolate can reach (see bootstrap-source.ts for the protocol).
-  private readonly onHostCall = (kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string => {
+  private readonly onHostCall = (kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string =>
+    this.asyncScope.runInAsyncScope(this.hostCall, this, kind, a, b, c, d);
+
+  private hostCall(kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string {
     if (this.finished) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
     switch (kind) {
       case 's':
@@ -353,7 +364,7 @@ class Invocation {
       default:
         return 'e' + JSON.stringify({ name: 'Error', message: 'unknown bridge call', statusCode: null });
     }
-  };
+  }
 
   private lookup(op: string): HostMethod {
     const method = typeof op === 'string' ? this.deps.methods.get(op) : undefined;
@@ -482,7 +493,7 @@ class Invocation {
   private async finish(error: InvocationError | null, data: unknown, changed: ChangedFields): Promise<void> {
     for (const onEnd of this.deps.endHooks) {
       try {
-        await onEnd(this.scope);
+        await this.asyncScope.runInAsyncScope(onEnd, undefined, this.scope);
       } catch (err) {
         this.warn(`clean-up failed: ${(err as Error).message}`);
       }
