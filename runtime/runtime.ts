@@ -9,6 +9,7 @@ import { Sandbox } from './sandbox/sandbox.ts';
 import type { HostModule } from './sandbox/host-module.ts';
 import type { ContextData, HookSource } from './sandbox/invocation.ts';
 import { HookLoader } from './sandbox/hook-loader.ts';
+import type { ScriptKind } from './shared/ctx-members.ts';
 import { contextData, type HookRequest } from './context/request.ts';
 import { sanitizeEnv } from './context/env.ts';
 import { runChain, type ChainResult } from './context/chain.ts';
@@ -122,7 +123,7 @@ export class Runtime {
       post: (chain.post ?? []).map(load),
     };
     const mainTable = options.mainTable ?? this.config.database.mainTable;
-    const invoke = (hook: HookSource, data: ContextData) => this.sandbox.invoke(hook, data, mainTable);
+    const invoke = (hook: HookSource, data: ContextData, kind: ScriptKind) => this.sandbox.invoke(hook, data, mainTable, kind);
     return runChain(invoke, hooks, contextData(request, this.env));
   }
 
