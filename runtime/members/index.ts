@@ -1,0 +1,34 @@
+/**
+ * The `$ctx` members that reach outside the request, as host modules:
+ * `$socket`, `$trigger`, `$helpers.$fetch` (and `$storage`, `$res` below).
+ * Each acts locally where one machine can and records an effect otherwise;
+ * docs/members/ says which is which.
+ */
+import type { ResolvedConfig } from '../config/load.ts';
+import type { HostModule } from '../sandbox/host-module.ts';
+import { createFetchModule, type FetchAnswer, type FetchModule } from './fetch/fetch-module.ts';
+import type { FlowRegistry } from './flows/format.ts';
+import { createSocketModule } from './socket/socket-module.ts';
+import { createTriggerModule } from './trigger/trigger-module.ts';
+
+export interface MemberModulesOptions {
+  config: ResolvedConfig;
+  flows: () => FlowRegistry;
+  nextJobId: () => string;
+  /** Answer `$fetch` from stubs from the start (replay). */
+  fetchAnswer?: FetchAnswer;
+}
+
+export interface MemberModules {
+  modules: HostModule[];
+  /** For the replayer: `fetch.setAnswer(answerFromStubs(state.fetch))`. */
+  fetch: FetchModule;
+}
+
+export function createMemberModules(options: MemberModulesOptions): MemberModules {
+  const fetch = createFetchModule({ allowPrivate: options.config.fetch.allowPrivate, answer: options.fetchAnswer });
+  return {
+    fetch,
+    modules: [createSocketModule(), createTriggerModule({ flows: options.flows, nextJobId: options.nextJobId }), fetch],
+  };
+}
