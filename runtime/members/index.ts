@@ -1,6 +1,6 @@
 /**
  * The `$ctx` members that reach outside the request, as host modules:
- * `$socket`, `$trigger`, `$helpers.$fetch` (and `$storage`, `$res` below).
+ * `$socket`, `$trigger`, `$helpers.$fetch`, `$storage`, `$res`.
  * Each acts locally where one machine can and records an effect otherwise;
  * docs/members/ says which is which.
  */
@@ -8,7 +8,9 @@ import type { ResolvedConfig } from '../config/load.ts';
 import type { HostModule } from '../sandbox/host-module.ts';
 import { createFetchModule, type FetchAnswer, type FetchModule } from './fetch/fetch-module.ts';
 import type { FlowRegistry } from './flows/format.ts';
+import { createResModule } from './res/res-module.ts';
 import { createSocketModule } from './socket/socket-module.ts';
+import { createStorageModule } from './storage/storage-module.ts';
 import { createTriggerModule } from './trigger/trigger-module.ts';
 
 export interface MemberModulesOptions {
@@ -29,6 +31,12 @@ export function createMemberModules(options: MemberModulesOptions): MemberModule
   const fetch = createFetchModule({ allowPrivate: options.config.fetch.allowPrivate, answer: options.fetchAnswer });
   return {
     fetch,
-    modules: [createSocketModule(), createTriggerModule({ flows: options.flows, nextJobId: options.nextJobId }), fetch],
+    modules: [
+      createSocketModule(),
+      createTriggerModule({ flows: options.flows, nextJobId: options.nextJobId }),
+      fetch,
+      createStorageModule({ dir: options.config.storage.dir }),
+      createResModule(),
+    ],
   };
 }
