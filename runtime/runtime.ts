@@ -25,6 +25,7 @@ import type { FetchAnswer, FetchModule } from './members/fetch/fetch-module.ts';
 import { loadFlows, type FlowRegistry } from './members/flows/format.ts';
 import { runFlow, type FlowRun, type FlowRunDeps } from './members/flows/runner.ts';
 import { runTriggeredFlows } from './members/flows/triggered.ts';
+import { contextForKind, type KindOptions } from './members/kinds/for-kind.ts';
 
 /** A hook to run: a file path, or source text with an optional display name. */
 export type HookTarget = string | { file: string } | { source: string; filename?: string };
@@ -160,6 +161,11 @@ export class Runtime {
     const { envelope } = await runChain((h, d) => invoke(h, d, kind), { handler: hook }, data);
     if (!this.config.flows.runTriggered) return envelope;
     return runTriggeredFlows(this.flowDeps(), envelope, data.user);
+  }
+
+  /** Run one script as `kind`, its `$ctx` built from the request the way Enfyra builds it for that kind (members/kinds/for-kind.ts). */
+  runKind(target: HookTarget, kind: ScriptKind, request: HookRequest = {}, options: RunOptions & KindOptions = {}): Promise<Envelope> {
+    return this.runAs(target, kind, contextForKind(kind, request, this.env, options), options);
   }
 
   /** The flows under config flows.dir (read on first use; a broken flow file is a ConfigError). */
