@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import type { HostModule } from '../sandbox/host-module.ts';
 import { createFetchModule, type FetchAnswer, type FetchModule } from './fetch/fetch-module.ts';
 import type { FlowRegistry } from './flows/format.ts';
+import { bundlePackages, type PackagePrelude } from './pkgs/bundle.ts';
 import { createResModule } from './res/res-module.ts';
 import { createSocketModule } from './socket/socket-module.ts';
 import { createStorageModule } from './storage/storage-module.ts';
@@ -39,4 +40,17 @@ export function createMemberModules(options: MemberModulesOptions): MemberModule
       createResModule(),
     ],
   };
+}
+
+/**
+ * The preludes of the packages in config `packages.names`, for the sandbox to load into each context as
+ * `$ctx.$pkgs[name]` and `require(name)` (see pkgs/bundle.ts). Rejects with a PackageError naming the package.
+ */
+export function packagePreludes(config: ResolvedConfig): Promise<PackagePrelude[]> {
+  return bundlePackages(config.packages.names, { projectRoot: config.root, cacheDir: config.packages.cacheDir });
+}
+
+/** Enfyra's `require` for a package that is not installed (kernel worker-setup-template.js). */
+export function missingPackageMessage(name: string): string {
+  return `Module "${name}" is not available. Install it via Settings \u2192 Packages`;
 }
