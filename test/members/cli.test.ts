@@ -14,7 +14,8 @@ const FLOW = {
 };
 const BROKEN = { name: 'broken', steps: [{ key: 'boom', type: 'script', sourceCode: "throw new Error('boom')" }] };
 
-describe('enfyra-run members on the command line', () => {
+// Each case spawns the CLI up to four times; on a loaded 2-core machine one spawn can take several seconds.
+describe('enfyra-run members on the command line', { timeout: 120_000 }, () => {
   let cwd: string;
   beforeAll(() => {
     cwd = scratchProject({
