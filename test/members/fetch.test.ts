@@ -250,3 +250,22 @@ describe('$helpers.$fetch answered from stubs (replay)', () => {
     expect(hits).toBe(before);
   });
 });
+
+describe('$helpers.$fetch in a runtime (beside the other helpers, config fetch.allowPrivate)', () => {
+  it('sits next to $helpers.autoSlug and follows the config', async () => {
+    const { MemoryCacheDriver } = await import('../../runtime/cache/drivers/memory.ts');
+    const { testRuntime } = await import('../support/runtime.ts');
+    const strict = await testRuntime(new MemoryCacheDriver());
+    const open = await testRuntime(new MemoryCacheDriver(), { fetch: { allowPrivate: true } });
+    try {
+      const source = `let out; try { out = await $ctx.$helpers.$fetch(${JSON.stringify(base + '/text')}, { responseType: 'text' }); } catch (e) { out = e.message; } return [$ctx.$helpers.autoSlug('A b'), out];`;
+      expect((await strict.run({ source })).data).toEqual(['a-b', 'Private IP targets are not allowed']);
+      const allowed = await open.run({ source });
+      expect(allowed.data).toEqual(['a-b', 'plain words']);
+      expect(allowed.warnings.map((w) => w.code)).toEqual(['fetch.private-allowed']);
+    } finally {
+      await strict.close();
+      await open.close();
+    }
+  });
+});
