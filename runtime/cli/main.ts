@@ -40,6 +40,7 @@ Examples:
   enfyra-run dev --port 3000                            serve routes/ and every table over HTTP (inspector at /__enfyra)
   enfyra-run request GET '/products?limit=2' --json     one request through the same pipeline, no server
   enfyra-run replay                                     replay every fixture under fixtures/requests/
+  enfyra-run flow order-paid --payload '{"orderId":1}'  run a local flow (flows/order-paid.json)
   enfyra-run db reset                                   recreate .enfyra/data.sqlite from fixtures/
 
 Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME (cache namespace).`,
@@ -61,6 +62,11 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME
     .option('--config <path>', 'config file (default ./enfyra.config.json)')
     .option('--json', 'print the result envelope as one JSON object')
     .option('--record <dir>', 'also write the run as a replayable fixture in this folder')
+    .option('--file <path[:field]>', '$ctx.$uploadedFile: upload this file (POST/PATCH; Enfyra reads the field "file")')
+    .option('--kind <kind>', 'run as preHook, handler, postHook, flowStep, websocket, bootstrap or graphql (that kind\'s $ctx)')
+    .option('--event <name>', 'with --kind websocket: the event handler (default: the connection handler); --url is the gateway')
+    .option('--args <json|@file>', 'with --kind graphql: $ctx.$args')
+    .option('--out <file>', 'write a $res.stream body to this file (default: stdout, the summary then goes to stderr)')
     .addHelpText(
       'after',
       `
@@ -131,6 +137,18 @@ Exit codes: 0 status < 400, 1 status >= 400 (or a warning with --strict), 2 usag
       // Loaded when used: the replay machinery is not part of `enfyra-run <hook>` start-up.
       const { replayCommand } = await import('./replay-command.ts');
       process.exitCode = await replayCommand(paths, flags);
+    });
+
+  program
+    .command('flow <name>')
+    .description('run a local flow (config flows.dir) as Enfyra\'s flow worker runs a triggered job')
+    .option('--payload <json|@file>', '$ctx.$flow.$payload (and $ctx.$body) of every step')
+    .option('--user <json|@file>', 'the user who triggered it ($ctx.$user; default null, as for a schedule)')
+    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .option('--json', 'print the result envelope as one JSON object')
+    .action(async (name: string, flags) => {
+      const { flowCommand } = await import('./flow-command.ts');
+      process.exitCode = await flowCommand(name, flags);
     });
 
   const db = program.command('db').description('manage the embedded SQLite database');

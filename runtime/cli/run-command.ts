@@ -1,10 +1,12 @@
 import { loadConfig } from '../config/load.ts';
 import { Runtime } from '../runtime.ts';
-import { exitCodeFor, type Envelope } from '../context/envelope.ts';
+import { exitCodeFor } from '../context/envelope.ts';
 import { requestFromFlags, type RequestFlags } from './request-flags.ts';
 import { colorsFor, formatEnvelope } from './output.ts';
+import { argsFromFlags, kindFromFlags, uploadFromFlags, writeStreamedBody, type MemberFlags } from './member-flags.ts';
+import type { Envelope } from '../context/envelope.ts';
 
-export interface RunFlags extends RequestFlags {
+export interface RunFlags extends RequestFlags, MemberFlags {
   config?: string;
   json?: boolean;
   table?: string;
@@ -13,23 +15,37 @@ export interface RunFlags extends RequestFlags {
 
 export async function runCommand(hook: string, flags: RunFlags): Promise<number> {
   const request = requestFromFlags(flags);
+  const kind = kindFromFlags(flags);
+  const args = argsFromFlags(flags);
   const config = loadConfig({ configPath: flags.config });
+  const upload = uploadFromFlags(flags, request);
+  if (upload && 'rejected' in upload) return report(hook, upload.rejected, flags);
+  if (upload) request.file = upload.upload.file;
   if (flags.record) {
-    const { recordRun } = await import('./record-run.ts');
-    const envelope = await recordRun(hook, request, config, flags.record, flags.table);
-    print(hook, envelope, flags.json);
-    return exitCodeFor(envelope);
+    try {
+      const { recordRun } = await import('./record-run.ts');
+      return report(hook, await recordRun(hook, request, config, flags.record, flags.table), flags);
+    } finally {
+      upload?.upload.cleanup();
+    }
   }
   const runtime = await Runtime.create({ config });
   try {
-    const envelope = await runtime.run(hook, request, { mainTable: flags.table });
-    print(hook, envelope, flags.json);
-    return exitCodeFor(envelope);
+    const envelope =
+      flags.kind === undefined
+        ? await runtime.run(hook, request, { mainTable: flags.table })
+        : await runtime.runKind(hook, kind, request, { mainTable: flags.table, event: flags.event, args });
+    return report(hook, envelope, flags);
   } finally {
+    upload?.upload.cleanup();
     await runtime.close();
   }
 }
 
-function print(hook: string, envelope: Envelope, json: boolean | undefined): void {
-  process.stdout.write(json ? JSON.stringify(envelope) + '\n' : formatEnvelope(hook, envelope, colorsFor(process.stdout)));
+function report(hook: string, envelope: Envelope, flags: RunFlags): number {
+  const body = writeStreamedBody(envelope, flags);
+  // The streamed body took stdout: the summary goes to stderr.
+  const out = body === 'stdout' ? process.stderr : process.stdout;
+  out.write(flags.json ? JSON.stringify(envelope) + '\n' : formatEnvelope(hook, envelope, colorsFor(out)));
+  return exitCodeFor(envelope);
 }

@@ -86,6 +86,9 @@ export function resolveConfig(
       schema: abs(config.database.schema),
       seed: abs(config.database.seed),
     },
+    flows: { ...config.flows, dir: abs(config.flows.dir) },
+    storage: { ...config.storage, dir: abs(config.storage.dir) },
+    packages: { ...config.packages, cacheDir: abs(config.packages.cacheDir) },
     root: where.root,
     file: where.file,
   };

@@ -23,6 +23,7 @@ import { Scope } from './invocation-scope.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 
 export interface HookSource {
   /** Shown in error messages and stack traces. */
@@ -43,9 +44,15 @@ export interface ContextData {
   statusCode: unknown;
   api: unknown;
   env: unknown;
+  /**
+   * More `$ctx` data members, keyed by their `$ctx` name (`$flow`, `$uploadedFile`, `$args`): copied into
+   * `$ctx` like the fields above and visible to host modules in `scope.context`. Only the kinds that have
+   * them set them (see runtime/members/kinds).
+   */
+  extra?: Readonly<Record<string, unknown>>;
 }
 
-export type ChangedFields = Partial<Record<'$body' | '$query' | '$share' | '$data' | '$statusCode', unknown>>;
+export type ChangedFields = Partial<Record<'$body' | '$query' | '$share' | '$data' | '$statusCode' | '$flow', unknown>>;
 
 export interface InvocationError {
   /** HTTP status when the error carries one ($throw, host 4xx/5xx); null for plain script errors. */
@@ -115,16 +122,17 @@ function giveEntrySlot(): void {
   else entrySlotsUsed--;
 }
 
-const CHANGED_FIELDS: ReadonlySet<string> = new Set(['$body', '$query', '$share', '$data', '$statusCode']);
+const CHANGED_FIELDS: ReadonlySet<string> = new Set(['$body', '$query', '$share', '$data', '$statusCode', '$flow']);
 
 export async function runInvocation(
   deps: InvocationDeps,
   hook: HookSource,
   data: ContextData,
   mainTable: string | undefined,
+  kind?: ScriptKind,
 ): Promise<InvocationOutcome> {
   const pooled = await deps.pool.acquire();
-  return new Invocation(deps, pooled, hook, data, mainTable).run();
+  return new Invocation(deps, pooled, hook, data, mainTable, kind).run();
 }
 
 class Invocation {
@@ -172,6 +180,7 @@ class Invocation {
     hook: HookSource,
     data: ContextData,
     mainTable: string | undefined,
+    kind: ScriptKind | undefined,
   ) {
     this.deps = deps;
     this.pooled = pooled;
@@ -181,6 +190,7 @@ class Invocation {
       mainTable,
       deadline: Date.now() + deps.limits.wallTimeoutMs,
       request: scopeRequest(data),
+      kind,
       context: contextMembers(data),
       file: hook.filename,
     });
@@ -547,6 +557,7 @@ function contextMembers(data: ContextData): Record<string, unknown> {
     $statusCode: data.statusCode,
     $api: data.api,
     $env: data.env,
+    ...data.extra,
   };
 }
 

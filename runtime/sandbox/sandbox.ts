@@ -7,6 +7,7 @@ import { IsolatePool } from './isolate-pool.ts';
 import { bootstrapSource, buildManifest } from './bootstrap-source.ts';
 import { runInvocation, type ContextData, type HookSource, type InvocationOutcome } from './invocation.ts';
 import type { SandboxConfig } from '../config/schema.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 
 export class Sandbox {
   private readonly pool: IsolatePool;
@@ -34,12 +35,14 @@ export class Sandbox {
     });
   }
 
-  invoke(hook: HookSource, data: ContextData, mainTable?: string): Promise<InvocationOutcome> {
+  /** `kind` (default handler) decides which `$ctx` members the host side serves (scope.kind). */
+  invoke(hook: HookSource, data: ContextData, mainTable?: string, kind?: ScriptKind): Promise<InvocationOutcome> {
     return runInvocation(
       { pool: this.pool, limits: this.limits, methods: this.methods, endHooks: this.endHooks },
       hook,
       data,
       mainTable,
+      kind,
     );
   }
 
