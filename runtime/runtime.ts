@@ -8,10 +8,12 @@ import type { EnfyraConfigInput } from './config/schema.ts';
 import { Sandbox } from './sandbox/sandbox.ts';
 import type { HostModule } from './sandbox/host-module.ts';
 import type { ContextData, HookSource } from './sandbox/invocation.ts';
-import { HookLoader } from './sandbox/hook-loader.ts';
+import { HookLoader } from './compile/hook-loader.ts';
+import { ScriptCompileError } from './compile/compile-error.ts';
 import { contextData, type HookRequest } from './context/request.ts';
 import { sanitizeEnv } from './context/env.ts';
 import { runChain, type ChainResult } from './context/chain.ts';
+import { compileFailure } from './context/compile-failure.ts';
 import type { Envelope } from './context/envelope.ts';
 import type { CacheDriver, Clock } from './cache/driver.ts';
 import { createCacheDriver } from './cache/create-driver.ts';
@@ -116,14 +118,21 @@ export class Runtime {
   /** Run pre-hooks, handler and post-hooks in Enfyra's order (see context/chain.ts). */
   async runChain(chain: HookChainTargets, request: HookRequest = {}, options: RunOptions = {}): Promise<ChainResult> {
     const load = (t: HookTarget) => this.resolveHook(t);
-    const hooks = {
-      pre: (chain.pre ?? []).map(load),
-      handler: chain.handler === undefined ? undefined : load(chain.handler),
-      post: (chain.post ?? []).map(load),
-    };
+    const initial = contextData(request, this.env);
+    let hooks;
+    try {
+      hooks = {
+        pre: (chain.pre ?? []).map(load),
+        handler: chain.handler === undefined ? undefined : load(chain.handler),
+        post: (chain.post ?? []).map(load),
+      };
+    } catch (err) {
+      if (err instanceof ScriptCompileError) return compileFailure(err, initial);
+      throw err;
+    }
     const mainTable = options.mainTable ?? this.config.database.mainTable;
     const invoke = (hook: HookSource, data: ContextData) => this.sandbox.invoke(hook, data, mainTable);
-    return runChain(invoke, hooks, contextData(request, this.env));
+    return runChain(invoke, hooks, initial);
   }
 
   /** Isolates alive / idle in the pool (for soak tests and benchmarks). */

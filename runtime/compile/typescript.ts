@@ -1,0 +1,58 @@
+/**
+ * TypeScript → JavaScript exactly as Enfyra compiles a script whose
+ * `scriptLanguage` is 'typescript' (its `transpileTypeScript` in
+ * shared/utils/script-code.util.ts): `ts.transpileModule` with the same
+ * compiler options, the first error diagnostic refusing the script, the output
+ * trimmed at the end. No type checking: only syntax errors count. Enums and
+ * `const enum`s compile to the usual IIFE objects (transpileModule sees one
+ * file, so a `const enum` is emitted like an `enum`, never inlined).
+ *
+ * The one addition is a source map, so that positions in the output lead back
+ * to the input; it does not change the emitted code (only the trailing
+ * `//# sourceMappingURL` comment, which is removed).
+ */
+import ts from 'typescript';
+import { TraceMap } from '@jridgewell/trace-mapping';
+
+export interface TranspileOutput {
+  readonly code: string;
+  readonly map: TraceMap;
+}
+
+export interface TranspileFailure {
+  readonly message: string;
+  /** 0-based line and column of the error in the input. */
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Enfyra's options, plus the source map. */
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.CommonJS,
+  importsNotUsedAsValues: ts.ImportsNotUsedAsValues.Remove,
+  sourceMap: true,
+  inlineSourceMap: false,
+  inlineSources: false,
+};
+
+const SOURCE_MAP_COMMENT = /\n?\/\/# sourceMappingURL=[^\n]*\s*$/;
+
+export function transpileTypeScript(input: string): TranspileOutput | TranspileFailure {
+  // No fileName, as in Enfyra: transpileModule then reads the text as a .ts module (not TSX).
+  const result = ts.transpileModule(input, { compilerOptions: COMPILER_OPTIONS, reportDiagnostics: true });
+  const error = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (error) {
+    const message = ts.flattenDiagnosticMessageText(error.messageText, '\n');
+    const at = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : null;
+    return { message, line: at?.line ?? 0, column: at?.character ?? 0 };
+  }
+  return {
+    code: result.outputText.replace(SOURCE_MAP_COMMENT, '').trimEnd(),
+    map: new TraceMap(result.sourceMapText!),
+  };
+}
+
+export function isTranspileFailure(result: TranspileOutput | TranspileFailure): result is TranspileFailure {
+  return 'message' in result;
+}
