@@ -9,7 +9,7 @@ export const ENFYRA_HIDDEN_ENV: readonly string[] = ['DB_URI', 'DB_REPLICA_URIS'
 
 /** Names that usually hold a secret or a connection string (used to warn, never to hide). */
 const SECRET_LIKE_NAME =
-  /(_URLS?|_URIS?|_DSN)$|SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|(^|_)KEY|KEY($|_)|APIKEY|PRIVATE|CREDENTIAL|AUTH|COOKIE|SESSION|SALT|CERT/i;
+  /(_URLS?|_URIS?|_DSN)$|SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|(^|_)(API_?)?KEYS?($|_)|PRIVATE|CREDENTIAL|AUTH|COOKIE|SESSION|SALT|CERT/i;
 
 export function looksSecret(name: string): boolean {
   return SECRET_LIKE_NAME.test(name);
