@@ -11,8 +11,16 @@
  * to the input; it does not change the emitted code (only the trailing
  * `//# sourceMappingURL` comment, which is removed).
  */
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type TypeScript from 'typescript';
 import { TraceMap } from '@jridgewell/trace-mapping';
+
+/** Loaded on the first TypeScript script: it takes longer to load than a JavaScript hook takes to run. */
+let typescript: typeof TypeScript | undefined;
+function ts(): typeof TypeScript {
+  typescript ??= createRequire(import.meta.url)('typescript') as typeof TypeScript;
+  return typescript;
+}
 
 export interface TranspileOutput {
   readonly code: string;
@@ -27,23 +35,26 @@ export interface TranspileFailure {
 }
 
 /** Enfyra's options, plus the source map. */
-const COMPILER_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.CommonJS,
-  importsNotUsedAsValues: ts.ImportsNotUsedAsValues.Remove,
-  sourceMap: true,
-  inlineSourceMap: false,
-  inlineSources: false,
-};
+function compilerOptions(t: typeof TypeScript): TypeScript.CompilerOptions {
+  return {
+    target: t.ScriptTarget.ES2022,
+    module: t.ModuleKind.CommonJS,
+    importsNotUsedAsValues: t.ImportsNotUsedAsValues.Remove,
+    sourceMap: true,
+    inlineSourceMap: false,
+    inlineSources: false,
+  };
+}
 
 const SOURCE_MAP_COMMENT = /\n?\/\/# sourceMappingURL=[^\n]*\s*$/;
 
 export function transpileTypeScript(input: string): TranspileOutput | TranspileFailure {
   // No fileName, as in Enfyra: transpileModule then reads the text as a .ts module (not TSX).
-  const result = ts.transpileModule(input, { compilerOptions: COMPILER_OPTIONS, reportDiagnostics: true });
-  const error = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  const t = ts();
+  const result = t.transpileModule(input, { compilerOptions: compilerOptions(t), reportDiagnostics: true });
+  const error = result.diagnostics?.find((d) => d.category === t.DiagnosticCategory.Error);
   if (error) {
-    const message = ts.flattenDiagnosticMessageText(error.messageText, '\n');
+    const message = t.flattenDiagnosticMessageText(error.messageText, '\n');
     const at = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : null;
     return { message, line: at?.line ?? 0, column: at?.character ?? 0 };
   }
