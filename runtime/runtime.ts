@@ -22,7 +22,7 @@ import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts'
 import { createReposModule } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
 
-/** A hook to run: a file path, or source text with an optional display name. */
+/** A hook to run: a file path, or source text with an optional display name (its extension sets the language: `.js` JavaScript, otherwise TypeScript). */
 export type HookTarget = string | { file: string } | { source: string; filename?: string };
 
 export interface HookChainTargets {
@@ -147,7 +147,8 @@ export class Runtime {
   private resolveHook(target: HookTarget): HookSource {
     if (typeof target === 'string') return this.hooks.load(target);
     if ('file' in target) return this.hooks.load(target.file);
-    return this.hooks.fromSource(target.source, target.filename ?? 'inline-hook.js');
+    // Without a name, Enfyra's default language: TypeScript (a `.js` name makes it JavaScript).
+    return this.hooks.fromSource(target.source, target.filename ?? 'inline-hook.ts');
   }
 }
 

@@ -44,6 +44,11 @@ return { x: pick<Point, 'x'>(p, 'x'), red: Color.Red, redName: Color[Color.Red],
     expect(envelope.data).toEqual({ x: 1, red: 0, redName: 'Red', green: 'green', size: 3, n: 5 });
   });
 
+  it('an inline hook without a name is TypeScript, Enfyra\'s default language', async () => {
+    const envelope = await runtime.run({ source: 'const n: number = 2;\nreturn n * 2;' });
+    expect(envelope).toMatchObject({ statusCode: 200, data: 4 });
+  });
+
   it('a type error is not an error (no type check, as in Enfyra)', async () => {
     const envelope = await runtime.run(inline('const n: number = "text" as any as boolean as never;\nreturn typeof n;'));
     expect(envelope).toMatchObject({ statusCode: 200, data: 'string' });
