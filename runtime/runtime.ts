@@ -8,11 +8,13 @@ import type { EnfyraConfigInput } from './config/schema.ts';
 import { Sandbox } from './sandbox/sandbox.ts';
 import type { HostModule } from './sandbox/host-module.ts';
 import type { ContextData, HookSource, InvocationOutcome } from './sandbox/invocation.ts';
-import { HookLoader } from './sandbox/hook-loader.ts';
+import { HookLoader } from './compile/hook-loader.ts';
+import { ScriptCompileError } from './compile/compile-error.ts';
 import type { ScriptKind } from './shared/ctx-members.ts';
 import { contextData, type HookRequest } from './context/request.ts';
 import { sanitizeEnv } from './context/env.ts';
 import { runChain, type ChainResult } from './context/chain.ts';
+import { compileFailure } from './context/compile-failure.ts';
 import type { Envelope } from './context/envelope.ts';
 import type { CacheDriver, Clock } from './cache/driver.ts';
 import { createCacheDriver } from './cache/create-driver.ts';
@@ -27,7 +29,7 @@ import { runFlow, type FlowRun, type FlowRunDeps } from './members/flows/runner.
 import { runTriggeredFlows } from './members/flows/triggered.ts';
 import { contextForKind, type KindOptions } from './members/kinds/for-kind.ts';
 
-/** A hook to run: a file path, or source text with an optional display name. */
+/** A hook to run: a file path, or source text with an optional display name (its extension sets the language: `.js` JavaScript, otherwise TypeScript). */
 export type HookTarget = string | { file: string } | { source: string; filename?: string };
 
 export interface HookChainTargets {
@@ -154,15 +156,21 @@ export class Runtime {
   /** Run pre-hooks, handler and post-hooks in Enfyra's order (see context/chain.ts). */
   async runChain(chain: HookChainTargets, request: HookRequest = {}, options: RunOptions = {}): Promise<ChainResult> {
     const load = (t: HookTarget) => this.resolveHook(t);
-    const hooks = {
-      pre: (chain.pre ?? []).map(load),
-      handler: chain.handler === undefined ? undefined : load(chain.handler),
-      post: (chain.post ?? []).map(load),
-    };
+    const initial = contextData(request, this.env);
+    let hooks;
+    try {
+      hooks = {
+        pre: (chain.pre ?? []).map(load),
+        handler: chain.handler === undefined ? undefined : load(chain.handler),
+        post: (chain.post ?? []).map(load),
+      };
+    } catch (err) {
+      if (err instanceof ScriptCompileError) return compileFailure(err, initial);
+      throw err;
+    }
     const mainTable = options.mainTable ?? this.config.database.mainTable;
     const run = (hook: HookSource, data: ContextData, kind: ScriptKind) => this.sandbox.invoke(hook, data, mainTable, kind);
     const invoke = options.onStep ? observed(run, hooks, options.onStep) : run;
-    const initial = contextData(request, this.env);
     const result = await runChain(invoke, hooks, initial);
     if (!this.config.flows.runTriggered) return result;
     return { ...result, envelope: await runTriggeredFlows(this.flowDeps(), result.envelope, initial.user) };
@@ -217,7 +225,8 @@ export class Runtime {
   private resolveHook(target: HookTarget): HookSource {
     if (typeof target === 'string') return this.hooks.load(target);
     if ('file' in target) return this.hooks.load(target.file);
-    return this.hooks.fromSource(target.source, target.filename ?? 'inline-hook.js');
+    // Without a name, Enfyra's default language: TypeScript (a `.js` name makes it JavaScript).
+    return this.hooks.fromSource(target.source, target.filename ?? 'inline-hook.ts');
   }
 }
 

@@ -118,20 +118,42 @@ interface EnfyraContext {
   $params: Record<string, string>;
   $query: Record<string, any>;
   $body: any;
-  /** `null` for anonymous requests. */
-  $user: ({ id: string | number; email?: string; [key: string]: any }) | null;
-  $req: { method: string; url: string; ip: string; headers: Record<string, string> };
+  /** The signed-in user's enfyra_user row with its `role` row; `null` for anonymous requests. */
+  $user: ({
+    id: string | number;
+    email?: string;
+    isRootAdmin?: boolean;
+    role?: { id: string | number; name: string; [key: string]: any } | null;
+    [key: string]: any;
+  }) | null;
+  $req: {
+    method: string;
+    url: string;
+    originalUrl: string;
+    path: string;
+    ip: string;
+    hostname?: string;
+    /** Always 'http' in Enfyra. */
+    protocol: string;
+    headers: Record<string, string>;
+    query: Record<string, any>;
+    /** Always {} in Enfyra: route parameters are in $params. */
+    params: Record<string, string>;
+    /** The JSON body's text as sent (undefined without a JSON body). */
+    rawBody?: string;
+  };
   /** Shared between the hooks of one request. */
   $share: Record<string, any>;
   /** In post-hooks: the handler's result. */
   $data: any;
   $statusCode: number;
   $api: {
-    request: { method: string; url: string; ip: string; headers: Record<string, string>; params: any; query: any; body: any; timestamp: string };
-    response: { statusCode: number; data: any } | null;
-    error: { statusCode: number; message: string; name: string } | null;
+    request: { method: string; url: string; timestamp: string; correlationId: string; userAgent?: string; ip: string };
+    /** Only on the error path (post-hooks after an error). */
+    response?: { statusCode: number; responseTime?: number; timestamp?: string; [key: string]: any } | null;
+    error?: { statusCode: number; message: string; name: string; [key: string]: any } | null;
   };
-  /** Environment variables, secrets removed. */
+  /** The process environment minus DB_URI, DB_REPLICA_URIS, REDIS_URI, SECRET_KEY and ADMIN_PASSWORD. */
   $env: Record<string, string>;
   /** Collected, in order, into the result's `logs`. */
   $logs(...args: unknown[]): void;

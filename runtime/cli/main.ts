@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/load.ts';
-import { HookFileError } from '../sandbox/hook-loader.ts';
+import { HookFileError } from '../compile/hook-loader.ts';
 import { UsageError } from './usage-error.ts';
 import { runCommand } from './run-command.ts';
 
@@ -51,11 +51,12 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME
     .description('run one hook file (the default command: `enfyra-run hooks/x.js` is `enfyra-run run hooks/x.js`)')
     .option('--params <k=v|json>', '$ctx.$params: key=value (repeatable) or a JSON object', collect)
     .option('--query <k=v|json>', '$ctx.$query: key=value (repeatable) or a JSON object', collect)
-    .option('--body <json|@file>', '$ctx.$body: JSON text or @path/to/file.json')
-    .option('--user <json|@file>', '$ctx.$user: JSON text or @file (default: a local admin user, id 1)')
+    .option('--body <json|@file>', '$ctx.$body: JSON text or @path/to/file.json (its text is $ctx.$req.rawBody)')
+    .option('--raw-body <text|@file>', '$ctx.$req.rawBody exactly (e.g. a signed webhook payload); $ctx.$body is parsed from it unless --body is given')
+    .option('--user <json|@file>', "$ctx.$user: JSON text or @file, a user row (default: the local root admin; see README)")
     .option('--anonymous', 'run as an anonymous request ($ctx.$user = null)')
     .option('--method <method>', '$ctx.$req.method (default GET)')
-    .option('--url <path>', '$ctx.$req.url (default /)')
+    .option('--url <path>', '$ctx.$req.url, path and query string (default /); the query string fills $ctx.$query')
     .option('--header <"name: value">', 'a request header (repeatable)', collect)
     .option('--ip <address>', '$ctx.$req.ip (default 127.0.0.1)')
     .option('--table <name>', 'the table behind $ctx.$repos.main')

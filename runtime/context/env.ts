@@ -1,14 +1,16 @@
 /**
- * `$ctx.$env`: the process environment minus anything that looks like a
- * secret or a connection string. Deny by name: a variable a hook needs can be
- * renamed, a leaked secret cannot be taken back.
+ * `$ctx.$env` as Enfyra 2.2 gives it: the process environment minus exactly
+ * the five names it hides (see shared/enfyra-env.ts) — nothing else, so a
+ * script that reads an API key here reads it in production too. The compile
+ * step warns where a script reads a name that looks secret. The config's
+ * `envDeny` hides more names locally (exact names, or `PREFIX*`).
  */
-const SECRET_NAME = /(_URL|_URI|_DSN)$|SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|KEY|PRIVATE|CREDENTIAL|AUTH|COOKIE|SESSION|SALT|CERT/i;
+import { ENFYRA_HIDDEN_ENV } from '../shared/enfyra-env.ts';
 
 export function sanitizeEnv(env: NodeJS.ProcessEnv, extraDeny: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || SECRET_NAME.test(name) || isDenied(name, extraDeny)) continue;
+    if (value === undefined || ENFYRA_HIDDEN_ENV.includes(name) || isDenied(name, extraDeny)) continue;
     out[name] = value;
   }
   return out;

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { codeFrame as sourceCodeFrame } from '../compile/code-frame.ts';
 
 export interface Located {
   location: { file: string; line: number; column?: number };
@@ -34,7 +35,7 @@ export function locateError(message: string, details: unknown, file: string | nu
   return null;
 }
 
-/** Two lines either side of `line`, the line itself marked, a caret under `column`; undefined when the file cannot be read. */
+/** The lines around `line` of a file under `root`, marked as the compile step marks them; undefined when the file cannot be read. */
 export function codeFrame(root: string, file: string, line: number, column?: number): string | undefined {
   let text: string;
   try {
@@ -42,14 +43,5 @@ export function codeFrame(root: string, file: string, line: number, column?: num
   } catch {
     return undefined;
   }
-  const lines = text.split('\n');
-  const from = Math.max(1, line - 2);
-  const to = Math.min(lines.length, line + 2);
-  const width = String(to).length;
-  const out: string[] = [];
-  for (let n = from; n <= to; n++) {
-    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
-    if (n === line && column) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
-  }
-  return out.join('\n');
+  return sourceCodeFrame(text, line, column ?? 0) || undefined;
 }

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Envelope, EnvelopeError } from '../context/envelope.ts';
 import type { HookRequest } from '../context/request.ts';
 import type { ChainStep, Runtime, RunOptions } from '../runtime.ts';
-import { HookFileError } from '../sandbox/hook-loader.ts';
+import { HookFileError } from '../compile/hook-loader.ts';
 import { RUNTIME_LOG_PREFIX } from '../sandbox/invocation.ts';
 import type { ActivityCacheDriver } from './activity/activity-cache.ts';
 import type { ActivityDatabaseHandle } from './activity/activity-database.ts';
@@ -34,7 +34,8 @@ import {
   responseCorrelationId,
   type EnfyraError,
 } from './http/enfyra-errors.ts';
-import { enfyraQuery, parseQueryString, pathOf, queryStringOf } from './http/query.ts';
+import { parseQuery } from '../context/query.ts';
+import { pathOf, queryStringOf } from './http/url.ts';
 import { checkAccess } from './role-guard.ts';
 import type { Route, RouteHandler, RouteHook } from './routes/route-model.ts';
 import { formatProblem } from './routes/route-model.ts';
@@ -169,7 +170,7 @@ export class Pipeline {
     } catch (err) {
       return fail(bodyParserError(err));
     }
-    const query = enfyraQuery(parseQueryString(queryStringOf(request.url)));
+    const query = parseQuery(queryStringOf(request.url));
     state.query = query;
     state.body = parsed.body;
     const path = pathOf(request.url);
@@ -209,16 +210,11 @@ export class Pipeline {
       headers: flatHeaders(request.headers),
       ip: request.ip,
       params: match.params,
-      query,
+      // The query is read from the URL by the request surface (context/request.ts), as for every run.
       body: parsed.body || {},
       user,
-      // The rest of Enfyra's $req, for the request surface that takes them.
-      path,
-      originalUrl: request.url,
-      hostname: request.hostname,
-      protocol: request.protocol,
       rawBody: parsed.rawBody,
-    } satisfies HookRequest & Record<string, unknown>;
+    } satisfies HookRequest;
 
     try {
       return await this.runScripts(route, method, handler, forMethod(route.preHooks), forMethod(route.postHooks), hookRequest, line);

@@ -19,7 +19,7 @@ describe('replaying the repository fixtures', () => {
     expect(text(first).trimEnd().split('\n').at(-1)).toBe(`${first.results.length} passed, 0 failed`);
 
     const fixtureText = first.results.map((r) => readFileSync(r.file, 'utf8')).join('\n');
-    for (const hook of readdirSync(path.join(PROJECT_ROOT, 'hooks')).filter((f) => f.endsWith('.js'))) {
+    for (const hook of readdirSync(path.join(PROJECT_ROOT, 'hooks')).filter((f) => /\.(js|ts)$/.test(f))) {
       expect(fixtureText, `a fixture for hooks/${hook}`).toContain(`hooks/${hook}`);
     }
 

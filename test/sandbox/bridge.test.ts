@@ -20,7 +20,7 @@ describe('hook bodies', () => {
       `return { p: $ctx.$params.id, q: $ctx.$query.page, b: $ctx.$body, u: $ctx.$user, m: $ctx.$req.method, h: $ctx.$req.headers['x-trace'], ip: $ctx.$req.ip, env: $ctx.$env.APP_MODE, api: $ctx.$api.request.url }`,
       { params: { id: '123' }, query: { page: '2' }, body: { a: 1 }, user: { id: 7 }, method: 'post', url: '/items', headers: { 'X-Trace': 't1' }, ip: '10.0.0.1' },
     );
-    expect(r.data).toEqual({ p: '123', q: '2', b: { a: 1 }, u: { id: 7 }, m: 'POST', h: 't1', ip: '10.0.0.1', env: 'test', api: '/items' });
+    expect(r.data).toEqual({ p: '123', q: '2', b: { a: 1 }, u: { id: 7 }, m: 'POST', h: 't1', ip: '10.0.0.1', env: 'test', api: '/items?page=2' });
   });
 
   it('get a fresh context every time: globals set by one invocation are gone in the next', async () => {

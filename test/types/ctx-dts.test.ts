@@ -30,13 +30,21 @@ function diagnosticsFor(files: Record<string, string>): string[] {
 const wrap = (source: string) => `async function hook() {\n${rewriteTemplateSyntax(source).code}\n}\n`;
 
 describe('types/enfyra-ctx.d.ts', () => {
-  it('type-checks every hook under hooks/', () => {
-    const hooks = readdirSync(path.join(PROJECT_ROOT, 'hooks')).filter((f) => f.endsWith('.js'));
+  it('type-checks every hook under hooks/ (.js with checkJs, .ts as TypeScript)', () => {
+    const hooks = readdirSync(path.join(PROJECT_ROOT, 'hooks')).filter((f) => /\.(js|ts)$/.test(f));
+    expect(hooks.some((f) => f.endsWith('.ts'))).toBe(true);
     const files = Object.fromEntries(
-      hooks.map((f) => [path.join('/virtual', f), wrap(readFileSync(path.join(PROJECT_ROOT, 'hooks', f), 'utf8'))]),
+      // A .ts file is a module of its own (`export {}`), so its wrapper does not clash with the scripts' globals.
+      hooks.map((f) => [path.join('/virtual', f), wrap(readFileSync(path.join(PROJECT_ROOT, 'hooks', f), 'utf8')) + (f.endsWith('.ts') ? 'export {};\n' : '')]),
     );
     expect(hooks.length).toBeGreaterThan(5);
     expect(diagnosticsFor(files)).toEqual([]);
+  });
+
+  it('catches a misuse in a .ts hook too', () => {
+    const diagnostics = diagnosticsFor({ '/virtual/bad.ts': wrap(`const n: number = @USER.email;\nawait $ctx.$cache.gett('k');`) });
+    expect(diagnostics.join('\n')).toMatch(/Property 'gett' does not exist/);
+    expect(diagnostics.join('\n')).toMatch(/Type 'string' is not assignable to type 'number'/);
   });
 
   it('catches a misuse (so the check above can fail)', () => {
