@@ -1,14 +1,9 @@
-/** Human-readable output: colors only on a TTY and never when NO_COLOR is set. */
+/** Human-readable output of a run. */
 import { inspect } from 'node:util';
-import pc from 'picocolors';
 import type { Envelope } from '../context/envelope.ts';
+import type { Colors } from '../shared/colors.ts';
 
-export type Colors = ReturnType<typeof pc.createColors>;
-
-export function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Colors {
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-  return pc.createColors(Boolean(stream.isTTY) && !noColor);
-}
+export { colorsFor, type Colors } from '../shared/colors.ts';
 
 export function formatEnvelope(hook: string, envelope: Envelope, c: Colors): string {
   const ok = envelope.statusCode < 400;

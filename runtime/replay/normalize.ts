@@ -11,7 +11,7 @@ import type { HookRequest } from '../context/request.ts';
 import { parseDuration } from './duration.ts';
 import { FixtureError, fromZod } from './fixture-error.ts';
 import type { PathSegment } from './field-path.ts';
-import { isPlainObject } from './json-value.ts';
+import { isPlainObject } from '../shared/json-value.ts';
 import { findBadMatcher } from './matchers.ts';
 import { DEFAULT_START_TIME, type Fixture, type Step } from './model.ts';
 import {

@@ -9,7 +9,7 @@ import type { Envelope } from '../context/envelope.ts';
 import type { StepActual } from './check.ts';
 import { formatPath, type PathSegment } from './field-path.ts';
 import { formatJson } from './json-format.ts';
-import { isPlainObject, ownValue } from './json-value.ts';
+import { isPlainObject, ownValue } from '../shared/json-value.ts';
 import type { Fixture } from './model.ts';
 import { refresh } from './refresh.ts';
 import type { FixtureResult, UpdateChange } from './result.ts';

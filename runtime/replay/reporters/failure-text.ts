@@ -2,7 +2,7 @@
  * The readable account of a failed, invalid or updated fixture: which step,
  * which field, expected vs actual. Shared by the text and JUnit reporters.
  */
-import type { Colors } from '../../cli/output.ts';
+import type { Colors } from '../../shared/colors.ts';
 import { formatPath } from '../field-path.ts';
 import type { StepMismatch } from '../check.ts';
 import type { FixtureResult, StepResult } from '../result.ts';
