@@ -67,9 +67,12 @@ export const databaseSchema = z.strictObject({
   url: z.string().min(1).optional(),
   /** The SQLite file, created from schema + seed on first use (when no sqlite: url is given). */
   sqlitePath: z.string().min(1).default('.enfyra/data.sqlite'),
-  /** Schema and seed files (see README, "Fixtures: schema and seed"). */
-  schema: z.string().min(1).default('fixtures/schema.json'),
-  seed: z.string().min(1).default('fixtures/seed.json'),
+  /**
+   * Schema and seed files (see README, "Fixtures: schema and seed"). null: no database at all (a project
+   * whose hooks never use `$repos`); a schema file that does not exist counts the same until `$repos` is used.
+   */
+  schema: z.string().min(1).nullable().default('fixtures/schema.json'),
+  seed: z.string().min(1).nullable().default('fixtures/seed.json'),
   /** Prepended to every physical table name, so several apps or runs can share one database. */
   tablePrefix: z
     .string()
@@ -86,6 +89,11 @@ export const helpersSchema = z.strictObject({
   bcryptRounds: z.number().int().min(4).max(15).default(10),
 });
 
+export const compatSchema = z.strictObject({
+  /** Every portability or trap warning fails the run (exit 1), as `--strict` does: for CI gates. */
+  strict: z.boolean().default(false),
+});
+
 export const configSchema = z.strictObject({
   /** "development" allows development-only conveniences (the placeholder JWT secret). */
   mode: z.enum(['development', 'production']).default('development'),
@@ -95,6 +103,7 @@ export const configSchema = z.strictObject({
   cache: cacheSchema.default(() => cacheSchema.parse({})),
   database: databaseSchema.default(() => databaseSchema.parse({})),
   helpers: helpersSchema.default(() => helpersSchema.parse({})),
+  compat: compatSchema.default(() => compatSchema.parse({})),
   /** Extra variable names (or trailing-* prefixes) to keep out of $ctx.$env. */
   envDeny: z.array(z.string().min(1)).default([]),
 });
@@ -105,4 +114,5 @@ export type CacheConfig = z.infer<typeof cacheSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type HelpersConfig = z.infer<typeof helpersSchema>;
+export type CompatConfig = z.infer<typeof compatSchema>;
 export type EnfyraConfigInput = z.input<typeof configSchema>;

@@ -18,7 +18,7 @@ export interface StepResult {
 }
 
 export interface UpdateChange {
-  /** Field path in the file: steps[3].expect.statusCode. */
+  /** The field, steps counted from 1 as in failure reports: `expect.statusCode in step 4`. */
   field: string;
   before: unknown;
   after: unknown;

@@ -3,6 +3,7 @@
  * in order. A sequence stops at its first failing step (later steps would
  * only fail in its wake) unless every step's actual result is wanted (--update).
  */
+import { ConfigError } from '../config/load.ts';
 import { roundMs } from '../context/envelope.ts';
 import { checkStep, type StepActual } from './check.ts';
 import type { ReplayEnvironment } from './environment.ts';
@@ -15,7 +16,27 @@ export interface RunFixtureOptions {
   runAll?: boolean;
 }
 
+/**
+ * A configuration problem met while replaying (the database does not match
+ * the schema, a table the schema names is missing): the fixture is reported
+ * invalid (exit code 2), not as a hook failure.
+ */
 export async function runFixture(fixture: Fixture, env: ReplayEnvironment, options: RunFixtureOptions = {}): Promise<FixtureResult> {
+  try {
+    return await runSteps(fixture, env, options);
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+    const { file, displayPath, name } = fixture;
+    return { file, displayPath, name, status: 'invalid', durationMs: 0, steps: [], field: null, error: `configuration error: ${(err as Error).message}` };
+  }
+}
+
+/** A ConfigError thrown here, or one a host module raised inside the hook (it crosses the sandbox by name). */
+export function isConfigError(err: unknown): boolean {
+  return err instanceof ConfigError || (err as Error | null)?.name === 'ConfigError';
+}
+
+async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFixtureOptions): Promise<FixtureResult> {
   const started = performance.now();
   const result: FixtureResult = {
     file: fixture.file,
@@ -28,6 +49,7 @@ export async function runFixture(fixture: Fixture, env: ReplayEnvironment, optio
   try {
     if (fixture.state) await applyState(fixture.state, env.cache, env.database);
   } catch (err) {
+    if (isConfigError(err)) throw err;
     result.status = 'failed';
     result.error = `starting state: ${(err as Error).message}`;
   }
@@ -62,12 +84,14 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
     }
     return done({ status: 'passed', mismatches: [] });
   } catch (err) {
+    if (isConfigError(err)) throw err;
     return done({ status: 'failed', mismatches: [], error: (err as Error)?.message ?? String(err) });
   }
 }
 
 async function runRequest(step: RequestStep, env: ReplayEnvironment): Promise<StepActual> {
   const { envelope } = await env.runtime.runChain(step.targets, step.request, { mainTable: step.table });
+  if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
   const tables: StepActual['tables'] = {};
   for (const [table, rows] of Object.entries(step.expect.tables ?? {})) {
     tables[table] = await readRows(env.database, table, Object.keys(rows));
