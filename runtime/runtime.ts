@@ -49,6 +49,8 @@ export interface RuntimeOptions {
 export interface RunOptions {
   /** Table behind `$ctx.$repos.main` (default: config database.mainTable). */
   mainTable?: string;
+  /** Any warning fails the run, the warning as the message (`--strict`; default: config compat.strict). */
+  strict?: boolean;
 }
 
 export class Runtime {
@@ -57,6 +59,7 @@ export class Runtime {
   private readonly hooks: HookLoader;
   private readonly env: Record<string, string>;
   private readonly closers: Array<() => Promise<void> | void>;
+  private closing: Promise<void> | null = null;
 
   private constructor(
     config: ResolvedConfig,
@@ -131,8 +134,17 @@ export class Runtime {
     return this.sandbox.poolSize;
   }
 
-  async close(): Promise<void> {
-    for (const close of this.closers.reverse().splice(0)) await close();
+  /**
+   * Stops whatever still runs (an interrupted hook's locks are given back by compare-and-delete, as at
+   * any hook end), then closes the cache, the database and the isolates. Safe to call more than once and
+   * from a signal handler while a run is in flight: every call settles when everything is closed.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.sandbox.interrupt();
+      for (const close of this.closers.reverse().splice(0)) await close();
+    })();
+    return this.closing;
   }
 
   private resolveHook(target: HookTarget): HookSource {

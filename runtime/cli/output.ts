@@ -1,7 +1,8 @@
-/** Human-readable output of a run. */
-import { inspect } from 'node:util';
+/** Human-readable output of a run: status line, data as JSON, warnings, logs. */
 import type { Envelope } from '../context/envelope.ts';
 import type { Colors } from '../shared/colors.ts';
+import { formatWarning, type Warning } from '../shared/diagnostics.ts';
+import { jsonText } from './json-text.ts';
 
 export { colorsFor, type Colors } from '../shared/colors.ts';
 
@@ -11,16 +12,22 @@ export function formatEnvelope(hook: string, envelope: Envelope, c: Colors): str
   const lines = [`${ok ? c.green('✔') : c.red('✖')} ${status} ${c.bold(hook)} ${c.dim(`(${envelope.durationMs} ms)`)}`];
   if (envelope.error) {
     lines.push(`${c.red(envelope.error.name)}: ${envelope.error.message}`);
-    if (envelope.error.details?.length) lines.push(c.dim(`details: ${JSON.stringify(envelope.error.details)}`));
+    if (envelope.error.details?.length) lines.push(c.bold('details:'), indent(jsonText(envelope.error.details, c)));
   } else {
-    lines.push(c.bold('data:'));
-    lines.push(indent(inspect(envelope.data, { depth: 8, colors: c.isColorSupported, breakLength: 100 })));
+    lines.push(c.bold('data:'), indent(jsonText(envelope.data, c)));
   }
+  if (envelope.effects.length) lines.push(c.bold('effects:'), indent(jsonText(envelope.effects, c)));
+  lines.push(...warningLines(envelope.warnings, c));
   if (envelope.logs.length) {
     lines.push(c.bold('logs:'));
     for (const line of envelope.logs) lines.push(indent(line.startsWith('[enfyra-run]') ? c.yellow(line) : line));
   }
   return lines.join('\n') + '\n';
+}
+
+/** One yellow line per warning, `warning: hooks/x.js:12:5: message [code]`, as editors and terminals link it. */
+export function warningLines(warnings: readonly Warning[], c: Colors): string[] {
+  return warnings.map((w) => c.yellow(`warning: ${formatWarning(w)}`));
 }
 
 function indent(text: string): string {

@@ -9,8 +9,9 @@
  * at the filesystem root. No file found: the defaults, with paths relative to
  * that top folder (or the working folder when there is none).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { NotUtf8Error, readUtf8File } from '../shared/utf8.ts';
 import { configSchema, type EnfyraConfig, type EnfyraConfigInput } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'enfyra.config.json';
@@ -63,8 +64,9 @@ export function loadConfig(options: LoadOptions = {}): ResolvedConfig {
   const file = location.file;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readUtf8File(file);
   } catch (err) {
+    if (err instanceof NotUtf8Error) throw new ConfigError(`config ${file} is ${err.message}`);
     throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   let raw: unknown;

@@ -26,12 +26,15 @@ export interface ReplayerOptions {
   /** Identifies this run's cache namespaces and table prefixes (--real). */
   runId: string;
   update?: boolean;
+  /** Warnings fail the step they happen in (--strict). */
+  strict?: boolean;
 }
 
 export class Replayer {
   private readonly options: ReplayerOptions;
   private readonly tables: TableContext;
   private readonly environments: EnvironmentFactory;
+  private closing: Promise<void> | null = null;
 
   private constructor(options: ReplayerOptions, tables: TableContext, environments: EnvironmentFactory) {
     this.options = options;
@@ -63,7 +66,7 @@ export class Replayer {
     try {
       const env = await this.environments.open(fixture, slot);
       try {
-        result = await runFixture(fixture, env, { runAll: this.options.update });
+        result = await runFixture(fixture, env, { runAll: this.options.update, strict: this.options.strict });
       } finally {
         await env.close();
       }
@@ -74,8 +77,10 @@ export class Replayer {
     return this.options.update ? withUpdates(fixture, result) : result;
   }
 
+  /** Closes the environments (a fixture still running is interrupted); every call settles when that is done. */
   close(): Promise<void> {
-    return this.environments.close();
+    this.closing ??= this.environments.close();
+    return this.closing;
   }
 }
 

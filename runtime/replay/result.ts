@@ -1,4 +1,5 @@
 /** What replaying produced, for reporters (plain JSON: it crosses process boundaries). */
+import type { Warning } from '../shared/diagnostics.ts';
 import type { StepActual, StepMismatch } from './check.ts';
 import type { Step } from './model.ts';
 
@@ -10,8 +11,10 @@ export interface StepResult {
   hook?: string;
   status: 'passed' | 'failed' | 'skipped';
   mismatches: StepMismatch[];
-  /** The step could not run at all (state setup failed, the runtime threw). */
+  /** The step could not run at all (state setup failed, the runtime threw), or warned under --strict. */
   error?: string;
+  /** Portability and trap warnings of a request step's hooks (each naming the hook line). */
+  warnings?: Warning[];
   /** What the request step produced (kept for failures and --update). */
   actual?: StepActual;
   durationMs: number;

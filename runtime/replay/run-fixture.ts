@@ -14,6 +14,8 @@ import { applyState, readCache, readRows } from './state.ts';
 export interface RunFixtureOptions {
   /** Run every step even after a failure, and keep every step's actual result. */
   runAll?: boolean;
+  /** A request step whose hooks warn fails (--strict). */
+  strict?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFi
 
 async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepResult> {
   const started = performance.now();
-  const done = (rest: Pick<StepResult, 'status' | 'mismatches' | 'error' | 'actual'>): StepResult => ({
+  const done = (rest: Pick<StepResult, 'status' | 'mismatches' | 'error' | 'actual' | 'warnings'>): StepResult => ({
     ...stepHeader(step),
     ...rest,
     durationMs: roundMs(performance.now() - started),
@@ -77,10 +79,16 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
     if (step.kind === 'advance') await env.advance(step.ms);
     else if (step.kind === 'state') await applyState(step.state, env.cache, env.database);
     else {
-      const actual = await runRequest(step, env);
+      const actual = await runRequest(step, env, options);
       const mismatches = checkStep(step.expect, actual);
+      const { warnings } = actual.envelope;
+      const shown = warnings.length > 0 ? { warnings } : {};
+      if (options.strict && warnings.length > 0) {
+        const error = `--strict: ${warnings.length === 1 ? 'a warning fails' : `${warnings.length} warnings fail`} the step`;
+        return done({ status: 'failed', mismatches, actual, error, ...shown });
+      }
       const failed = mismatches.length > 0;
-      return done({ status: failed ? 'failed' : 'passed', mismatches, actual: failed || options.runAll ? actual : undefined });
+      return done({ status: failed ? 'failed' : 'passed', mismatches, actual: failed || options.runAll ? actual : undefined, ...shown });
     }
     return done({ status: 'passed', mismatches: [] });
   } catch (err) {
@@ -89,8 +97,8 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
   }
 }
 
-async function runRequest(step: RequestStep, env: ReplayEnvironment): Promise<StepActual> {
-  const { envelope } = await env.runtime.runChain(step.targets, step.request, { mainTable: step.table });
+async function runRequest(step: RequestStep, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepActual> {
+  const { envelope } = await env.runtime.runChain(step.targets, step.request, { mainTable: step.table, strict: options.strict });
   if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
   const tables: StepActual['tables'] = {};
   for (const [table, rows] of Object.entries(step.expect.tables ?? {})) {

@@ -24,6 +24,10 @@ export interface RunOptions {
   filter?: string;
   real?: boolean;
   update?: boolean;
+  /** Warnings fail the step they happen in. */
+  strict?: boolean;
+  /** Aborting stops the run: no further fixture starts, running ones are interrupted, workers are told to stop. */
+  signal?: AbortSignal;
   /** Fixture files replayed at once (default 4). */
   jobs?: number;
   /** Worker processes to start besides this one, for a run of `files` fixture files (default none). */
@@ -55,12 +59,14 @@ export async function runReplay(options: RunOptions): Promise<RunOutcome> {
   const concurrency = Math.ceil((options.jobs ?? DEFAULT_JOBS) / (workers + 1));
   const crashed = (file: string, error: string) => failedResult(file, options.cwd, error);
   const replayer = await Replayer.create({ ...options, runId });
+  const { signal } = options;
   try {
-    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), runId };
+    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), strict: Boolean(options.strict), runId };
     const running = Array.from({ length: workers }, () =>
-      runWorker({ init, queue, concurrency, crashed, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
+      runWorker({ init, queue, concurrency, crashed, signal, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
     );
-    await drain(queue, concurrency, (file, slot) => replayer.replayFile(file, slot));
+    signal?.addEventListener('abort', () => void replayer.close(), { once: true });
+    await drain(queue, concurrency, (file, slot) => replayer.replayFile(file, slot), signal);
     // The queue is empty: a worker still starting up has nothing left to do.
     for (const worker of running) worker.stopIfStarting();
     await Promise.all(running.map((worker) => worker.done));

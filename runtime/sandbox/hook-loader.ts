@@ -3,10 +3,11 @@
  * syntax (@CACHE, #table, ...) rewritten, file names shown relative to the
  * working folder. Files are re-read only when they change.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { HookSource } from './invocation.ts';
 import { rewriteTemplateSyntax } from '../template/rewrite.ts';
+import { NotUtf8Error, readUtf8File } from '../shared/utf8.ts';
 
 /** A hook file that cannot be read: the CLI reports it as a usage error (exit 2). */
 export class HookFileError extends Error {
@@ -35,8 +36,9 @@ export class HookLoader {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.hook;
     let text: string;
     try {
-      text = readFileSync(absolute, 'utf8');
+      text = readUtf8File(absolute);
     } catch (err) {
+      if (err instanceof NotUtf8Error) throw new HookFileError(`hook file ${file} is ${err.message}`);
       throw new HookFileError(`cannot read hook file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     const hook = this.fromSource(text, displayName(this.cwd, absolute));

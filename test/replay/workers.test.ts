@@ -20,7 +20,7 @@ describe('replay worker processes', () => {
     const files = selectFiles({ config, cwd: PROJECT_ROOT });
     const delivered: number[] = [];
     const queue = new OrderedQueue<string, FixtureResult>(files, (_r, i) => delivered.push(i));
-    await runWorker({ init: { config, cwd: PROJECT_ROOT, real: false, update: false, runId: 'test01' }, queue, concurrency: 3, crashed }).done;
+    await runWorker({ init: { config, cwd: PROJECT_ROOT, real: false, update: false, strict: false, runId: 'test01' }, queue, concurrency: 3, crashed }).done;
     const results = queue.finish((file) => crashed(file, 'not replayed'));
     expect(delivered).toEqual(files.map((_, i) => i));
     expect(timeless(results)).toEqual(timeless((await replayIn(PROJECT_ROOT)).results));
@@ -34,7 +34,7 @@ describe('replay worker processes', () => {
     const broken = { ...config, database: { ...config.database, schema: badSchema } };
     const files = selectFiles({ config, cwd: PROJECT_ROOT });
     const queue = new OrderedQueue<string, FixtureResult>(files);
-    await runWorker({ init: { config: broken, cwd: PROJECT_ROOT, real: false, update: false, runId: 'test02' }, queue, concurrency: 2, crashed }).done;
+    await runWorker({ init: { config: broken, cwd: PROJECT_ROOT, real: false, update: false, strict: false, runId: 'test02' }, queue, concurrency: 2, crashed }).done;
     const results = queue.finish((file) => crashed(file, 'not replayed'));
     expect(results.map((r) => r.error)).toEqual(files.map(() => 'not replayed'));
   });
