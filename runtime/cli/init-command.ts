@@ -56,6 +56,11 @@ export async function initCommand(folder: string, flags: InitFlags, out: { write
     ['jsconfig.json', () => json(jsconfig(types ?? TYPES_FILE))],
     ['.gitignore', () => GITIGNORE],
   ];
+  // Checked before anything is written, so a refusal leaves the folder as it was.
+  for (const [name] of files) {
+    const file = path.join(root, name);
+    if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`init: ${file} is a folder; move it away to let init write the file`);
+  }
   const report: Array<[Outcome, string]> = files.map(([name, content]) => [write(root, name, content, Boolean(flags.force)), name]);
 
   const lines = [`enfyra-run init: ${root}`];
@@ -88,7 +93,6 @@ function write(root: string, name: string, content: () => string | { copyFrom: s
   const file = path.join(root, name);
   const exists = existsSync(file);
   if (exists && !force) return 'left';
-  if (exists && statSync(file).isDirectory()) throw new UsageError(`init: ${file} is a folder; move it away to let init write the file`);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const text = content();

@@ -50,7 +50,7 @@ export interface RunningCli {
   stderr(): string;
   /** Settles when the process has exited and its output is complete. */
   readonly done: Promise<CliResult>;
-  /** Resolves once stdout+stderr match `pattern` (rejects if the process exits first). */
+  /** Resolves once the output (one stream, or both in arrival order) matches `pattern`; rejects if the process exits first. */
   waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<void>;
 }
 
@@ -72,16 +72,20 @@ export function spawnCli(args: string[], options: CliOptions): RunningCli {
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   let stdout = '';
   let stderr = '';
+  // Both streams in the order their output arrived.
+  let both = '';
   const listeners = new Set<() => void>();
   const changed = () => {
     for (const listener of listeners) listener();
   };
   child.stdout!.on('data', (d) => {
     stdout += d;
+    both += d;
     changed();
   });
   child.stderr!.on('data', (d) => {
     stderr += d;
+    both += d;
     changed();
   });
   let exited = false;
@@ -99,7 +103,7 @@ export function spawnCli(args: string[], options: CliOptions): RunningCli {
     stderr: () => stderr,
     done,
     waitFor(pattern, stream) {
-      const text = () => (stream === 'stdout' ? stdout : stream === 'stderr' ? stderr : stdout + stderr);
+      const text = () => (stream === 'stdout' ? stdout : stream === 'stderr' ? stderr : both);
       return new Promise((resolve, reject) => {
         const check = () => {
           if (pattern.test(text())) {
