@@ -71,7 +71,7 @@ export async function replayOnce(paths: string[], flags: ReplayFlags, config: Re
       filter: flags.filter,
       real: flags.real,
       update: flags.update,
-      strict: flags.strict ?? config.compat.strict,
+      strict: flags.strict,
       signal: abort.signal,
       jobs,
       onPlan: (total) => progress.start(total),

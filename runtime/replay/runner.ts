@@ -24,7 +24,7 @@ export interface RunOptions {
   filter?: string;
   real?: boolean;
   update?: boolean;
-  /** Warnings fail the step they happen in. */
+  /** Warnings fail the step they happen in (default: config compat.strict). */
   strict?: boolean;
   /** Aborting stops the run: no further fixture starts, running ones are interrupted, workers are told to stop. */
   signal?: AbortSignal;
@@ -58,10 +58,11 @@ export async function runReplay(options: RunOptions): Promise<RunOutcome> {
   const workers = workersAvailable() ? (options.workerCount?.(files.length) ?? 0) : 0;
   const concurrency = Math.ceil((options.jobs ?? DEFAULT_JOBS) / (workers + 1));
   const crashed = (file: string, error: string) => failedResult(file, options.cwd, error);
-  const replayer = await Replayer.create({ ...options, runId });
+  const strict = options.strict ?? options.config.compat.strict;
+  const replayer = await Replayer.create({ ...options, strict, runId });
   const { signal } = options;
   try {
-    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), strict: Boolean(options.strict), runId };
+    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), strict, runId };
     const running = Array.from({ length: workers }, () =>
       runWorker({ init, queue, concurrency, crashed, signal, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
     );
