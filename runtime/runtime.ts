@@ -19,6 +19,7 @@ import { createCacheModule } from './cache/cache-module.ts';
 import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts';
 import { createReposModule } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
+import { keepAlive } from './shared/keep-alive.ts';
 
 /** A hook to run: a file path, or source text with an optional display name. */
 export type HookTarget = string | { file: string } | { source: string; filename?: string };
@@ -126,7 +127,8 @@ export class Runtime {
     };
     const mainTable = options.mainTable ?? this.config.database.mainTable;
     const invoke = (hook: HookSource, data: ContextData) => this.sandbox.invoke(hook, data, mainTable);
-    return runChain(invoke, hooks, contextData(request, this.env));
+    // Connections are unref'd so an idle runtime never holds the process open; a run in flight does.
+    return keepAlive(runChain(invoke, hooks, contextData(request, this.env)));
   }
 
   /** Isolates alive / idle in the pool (for soak tests and benchmarks). */
@@ -140,10 +142,12 @@ export class Runtime {
    * from a signal handler while a run is in flight: every call settles when everything is closed.
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.sandbox.interrupt();
-      for (const close of this.closers.reverse().splice(0)) await close();
-    })();
+    this.closing ??= keepAlive(
+      (async () => {
+        await this.sandbox.interrupt();
+        for (const close of this.closers.reverse().splice(0)) await close();
+      })(),
+    );
     return this.closing;
   }
 

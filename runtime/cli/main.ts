@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { reportFailure } from './report-failure.ts';
+import { keepAlive } from '../shared/keep-alive.ts';
 import { UsageError } from './usage-error.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -178,7 +179,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    // Connections are unref'd (an idle runtime never holds a program open): the command holds it open itself.
+    await keepAlive(program.parseAsync(argv, { from: 'user' }));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportFailure(err);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.ts';
 import { roundMs } from '../context/envelope.ts';
+import { keepAlive } from '../shared/keep-alive.ts';
 import { discoverFixtureFiles } from './discover.ts';
 import { displayName, loadFixture } from './load.ts';
 import { Replayer } from './replayer.ts';
@@ -49,7 +50,12 @@ export interface RunOutcome {
 
 export const DEFAULT_JOBS = 4;
 
-export async function runReplay(options: RunOptions): Promise<RunOutcome> {
+/** The whole run keeps the process alive (connections are unref'd; see shared/keep-alive.ts). */
+export function runReplay(options: RunOptions): Promise<RunOutcome> {
+  return keepAlive(replayAll(options));
+}
+
+async function replayAll(options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
   const files = selectFiles(options);
   options.onPlan?.(files.length);

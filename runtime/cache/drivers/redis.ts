@@ -11,6 +11,7 @@ import type { RedisConfig } from '../../config/schema.ts';
 import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.ts';
 import { createRedisClient, redisMode, SentinelFailoverWatch, type RedisClient } from './redis-client.ts';
 import { StallGuard } from './redis-stall-guard.ts';
+import { keepAlive } from '../../shared/keep-alive.ts';
 import { defineCacheScripts, type CacheScripts } from './redis-scripts.ts';
 
 export class RedisCacheDriver implements CacheDriver {
@@ -59,6 +60,9 @@ export class RedisCacheDriver implements CacheDriver {
         this.guard = (pending) => withDeadline(pending, timeoutMs).catch(toCacheError);
         break;
     }
+    // The connection is unref'd (redis-client.ts): a pending command keeps the process alive instead.
+    const bounded = this.guard;
+    this.guard = (pending) => keepAlive(bounded(pending));
   }
 
   get(key: string): Promise<string | null> {
