@@ -54,8 +54,16 @@ export interface RunOptions {
   strict?: boolean;
 }
 
+/** The stores behind `$cache` and `$repos`, for tools that set up or read state around a run (replay's testing helpers). */
+export interface RuntimeStores {
+  readonly cache: { readonly driver: CacheDriver; readonly namespace: string };
+  readonly database: DatabaseSource;
+}
+
 export class Runtime {
   readonly config: ResolvedConfig;
+  /** See RuntimeStores. */
+  readonly stores: RuntimeStores;
   private readonly sandbox: Sandbox;
   private readonly hooks: HookLoader;
   private readonly env: Record<string, string>;
@@ -68,8 +76,10 @@ export class Runtime {
     hooks: HookLoader,
     env: Record<string, string>,
     closers: Array<() => Promise<void> | void>,
+    stores: RuntimeStores,
   ) {
     this.config = config;
+    this.stores = stores;
     this.sandbox = sandbox;
     this.hooks = hooks;
     this.env = env;
@@ -109,7 +119,8 @@ export class Runtime {
     ];
     const sandbox = new Sandbox(config.sandbox, modules);
     closers.push(() => sandbox.close());
-    return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers);
+    const stores = { cache: { driver, namespace: config.cache.namespace }, database };
+    return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers, stores);
   }
 
   /** Run one hook for one request; returns the DESIGN §6 envelope. */

@@ -106,7 +106,12 @@ export class RedisCacheDriver implements CacheDriver {
     return ms === -2 ? -1 : ms === -1 ? null : ms;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // The goodbye travels on an unref'd connection: keep the process up until it is said.
+    return keepAlive(this.closeNow());
+  }
+
+  private async closeNow(): Promise<void> {
     this.stallGuard?.stop();
     this.failoverWatch?.stop();
     if (this.client.status === 'ready') {
