@@ -5,6 +5,8 @@
  * (SIGTERM: 143); a second Ctrl-C quits at once.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
 import type { CacheDriver } from '../../runtime/cache/driver.ts';
@@ -120,5 +122,30 @@ describe('Ctrl-C in the middle of a hook', () => {
       await driver.close();
       await server.stop();
     }
+  });
+});
+
+describe('Ctrl-C in the middle of `replay --real`', () => {
+  it('stops the running fixture, gives its lock back, removes what the fixture wrote, exit 130', async () => {
+    const { dir } = project({ cache: { driver: 'sqlite', namespace: uniqueNamespace() } });
+    writeFileSync(path.join(dir, 'fixtures/requests/zz-hold.json'), JSON.stringify({ hook: 'hooks/hold.js', expect: { statusCode: 200 } }));
+    const cli = spawnCli(['replay', '--real', 'fixtures/requests/zz-hold.json'], { cwd: dir });
+    const keys = () => {
+      const db = new Database(path.join(dir, '.enfyra/cache.sqlite'), { readonly: true });
+      try {
+        return (db.prepare("SELECT key FROM cache_entries WHERE key LIKE '%job-lock'").all() as Array<{ key: string }>).map((r) => r.key);
+      } finally {
+        db.close();
+      }
+    };
+    while (!existsSync(path.join(dir, '.enfyra/cache.sqlite')) || keys().length === 0) {
+      if (cli.child.exitCode !== null) throw new Error(`the fixture never took the lock:\n${cli.stdout()}\n${cli.stderr()}`);
+      await sleep(100);
+    }
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^enfyra-run: interrupted \(SIGINT\): stopping the running fixtures/)]);
+    expect(keys()).toEqual([]);
   });
 });
