@@ -1,23 +1,15 @@
 /** What a new user meets first: finding the config, help, output, standard input, --strict, bad files. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, runCli, scratchProject } from '../support/cli.ts';
+import { PROJECT_ROOT, runCli, scratchProject, tempFolder } from '../support/cli.ts';
 
 const json = (stdout: string) => JSON.parse(stdout.trim());
 const HELLO = readFileSync(path.join(PROJECT_ROOT, 'hooks/hello.js'), 'utf8');
 // A fresh key each run: the lock a run leaks (for 60 s) never stops the next run from taking its own.
 const LEAKS_LOCK = "await $ctx.$cache.acquire('k' + Math.random(), 1, 60000);\nreturn 'done';";
 
-function folder(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'enfyra-first-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
 
 describe('the config is found the way other tools find theirs', () => {
   it('`cd hooks && enfyra-run hello.js` uses the project config one folder up', async () => {
@@ -29,7 +21,7 @@ describe('the config is found the way other tools find theirs', () => {
   });
 
   it('a new folder holding only hooks/hello.js runs it, from the folder and from hooks/', async () => {
-    const dir = folder({ 'hooks/hello.js': HELLO });
+    const dir = tempFolder({ 'hooks/hello.js': HELLO });
     for (const [cwd, hook] of [[dir, 'hooks/hello.js'], [path.join(dir, 'hooks'), 'hello.js']] as const) {
       const r = await runCli([hook, '--params', 'id=9', '--json'], { cwd });
       expect(r.stderr).toBe('');
@@ -39,7 +31,7 @@ describe('the config is found the way other tools find theirs', () => {
   });
 
   it('there, a hook that uses $repos is told which schema file is missing (exit 2, one line)', async () => {
-    const dir = folder({ 'hooks/rows.js': 'return await $ctx.$repos.products.find({});' });
+    const dir = tempFolder({ 'hooks/rows.js': 'return await $ctx.$repos.products.find({});' });
     const r = await runCli(['hooks/rows.js'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -47,7 +39,7 @@ describe('the config is found the way other tools find theirs', () => {
   });
 
   it('database.schema: null is accepted: hooks that do not use $repos run', async () => {
-    const dir = folder({ 'hooks/hello.js': HELLO, 'enfyra.config.json': '{"database": {"schema": null, "seed": null}}' });
+    const dir = tempFolder({ 'hooks/hello.js': HELLO, 'enfyra.config.json': '{"database": {"schema": null, "seed": null}}' });
     const r = await runCli(['hooks/hello.js', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
   });
@@ -114,7 +106,7 @@ describe('help', () => {
 describe('output', () => {
   it('data prints as JSON, whole: nothing cut below depth 8 or after 100 items', async () => {
     const deep = 'let v = "bottom"; for (let i = 0; i < 12; i++) v = { level: v };';
-    const dir = folder({ 'hooks/big.js': `${deep}\nreturn { items: Array.from({ length: 150 }, (_, i) => i), deep: v };` });
+    const dir = tempFolder({ 'hooks/big.js': `${deep}\nreturn { items: Array.from({ length: 150 }, (_, i) => i), deep: v };` });
     const r = await runCli(['hooks/big.js'], { cwd: dir });
     expect(r.code).toBe(0);
     const data = r.stdout.slice(r.stdout.indexOf('data:\n') + 6).replace(/^ {2}/gm, '');
@@ -124,7 +116,7 @@ describe('output', () => {
   });
 
   it('warnings print as lines naming the hook file; --strict (or compat.strict) makes them fail the run, exit 1', async () => {
-    const dir = folder({ 'hooks/leak.js': LEAKS_LOCK, 'strict.json': '{"compat": {"strict": true}}' });
+    const dir = tempFolder({ 'hooks/leak.js': LEAKS_LOCK, 'strict.json': '{"compat": {"strict": true}}' });
     const loose = await runCli(['hooks/leak.js'], { cwd: dir });
     expect(loose.code).toBe(0);
     expect(loose.stdout).toMatch(/^warning: hooks\/leak\.js(:\d+)*: \$cache: the hook ended while still holding lock "k0\.\d+".*\[cache\.lock-leaked\]$/m);
@@ -139,7 +131,7 @@ describe('output', () => {
 
 describe('a hook from standard input', () => {
   it('`enfyra-run - < hook.js` runs it, named <stdin>.js', async () => {
-    const dir = folder({});
+    const dir = tempFolder({});
     const r = await runCli(['-', '--params', 'id=7'], { cwd: dir, stdin: HELLO });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^✔ 200 <stdin>\.js/);
@@ -147,7 +139,7 @@ describe('a hook from standard input', () => {
   });
 
   it('a syntax error names <stdin>.js and its line', async () => {
-    const r = await runCli(['-', '--json'], { cwd: folder({}), stdin: 'const a = 1;\nif (a {' });
+    const r = await runCli(['-', '--json'], { cwd: tempFolder({}), stdin: 'const a = 1;\nif (a {' });
     expect(r.code).toBe(1);
     expect(json(r.stdout).error.message).toContain('<stdin>.js:2');
   });
@@ -159,7 +151,7 @@ describe('a hook from standard input', () => {
   ];
   for (const [label, args, stdin, message] of bad) {
     it(`${label}: exit 2, one line`, async () => {
-      const r = await runCli(args, { cwd: folder({}), stdin });
+      const r = await runCli(args, { cwd: tempFolder({}), stdin });
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
     });
@@ -170,7 +162,7 @@ describe('hook files that are not UTF-8', () => {
   it('are refused (exit 2) naming the file, the byte, the line and column; a UTF-8 byte-order mark is fine', async () => {
     const latin1 = Buffer.concat([Buffer.from("// caf"), Buffer.from([0xe9]), Buffer.from("\nreturn 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]);
     const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("return 'café';\n")]);
-    const dir = folder({ 'hooks/latin1.js': latin1, 'hooks/bom.js': withBom });
+    const dir = tempFolder({ 'hooks/latin1.js': latin1, 'hooks/bom.js': withBom });
     const r = await runCli(['hooks/latin1.js'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('enfyra-run: hook file hooks/latin1.js is not UTF-8 text: byte 0xe9 at line 1, column 7 (save the file as UTF-8)');

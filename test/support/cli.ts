@@ -20,9 +20,18 @@ export function scratchProject(extraFiles: Record<string, string> = {}): string 
   for (const entry of ['hooks', 'fixtures', 'enfyra.config.json']) {
     cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
   }
-  for (const [name, text] of Object.entries(extraFiles)) {
+  return writeTree(dir, extraFiles);
+}
+
+/** A new temp folder holding only `files` (relative path → content). */
+export function tempFolder(files: Record<string, string | Buffer> = {}): string {
+  return writeTree(mkdtempSync(path.join(tmpdir(), 'enfyra-folder-')), files);
+}
+
+function writeTree(dir: string, files: Record<string, string | Buffer>): string {
+  for (const [name, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
+    writeFileSync(path.join(dir, name), content);
   }
   return dir;
 }
