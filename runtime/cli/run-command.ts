@@ -1,5 +1,5 @@
 /** `enfyra-run <hook>`: one hook, one request, the envelope on stdout. */
-import { loadConfig, type ResolvedConfig } from '../config/load.ts';
+import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.ts';
 import { Runtime, type HookTarget } from '../runtime.ts';
 import { exitCodeFor, type Envelope } from '../context/envelope.ts';
 import { formatWarning } from '../shared/diagnostics.ts';
@@ -7,7 +7,7 @@ import { requestFromFlags, type RequestFlags } from './request-flags.ts';
 import { colorsFor, formatEnvelope } from './output.ts';
 import { watchForInterrupt } from './interrupt.ts';
 import { readStdinHook, STDIN_FILENAME, STDIN_HOOK } from './stdin-hook.ts';
-import { ConfigError } from '../config/load.ts';
+import type { HookRequest } from '../context/request.ts';
 
 export interface RunFlags extends RequestFlags {
   config?: string;
@@ -27,7 +27,7 @@ export async function runCommand(hook: string, flags: RunFlags): Promise<number>
 export async function runOnce(
   label: string,
   target: HookTarget,
-  request: ReturnType<typeof requestFromFlags>,
+  request: HookRequest,
   flags: RunFlags,
   config: ResolvedConfig,
 ): Promise<number> {
