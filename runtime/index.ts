@@ -20,9 +20,5 @@ export { HttpError } from './shared/http-errors.ts';
 export type { CacheDriver } from './cache/driver.ts';
 export { createCacheDriver } from './cache/create-driver.ts';
 export { ManualClock } from './cache/clock.ts';
-// Fixtures and state from your own tests: see replay/testing.ts.
-export { replayFixture, expectFixture, seedState, readState } from './replay/testing.ts';
-export type { ReplayFixtureOptions, StateQuery, StateSnapshot } from './replay/testing.ts';
-export type { FixtureResult, StepResult } from './replay/result.ts';
-export type { StateSpec } from './replay/schema.ts';
+// Fixtures and state from your own tests: `enfyra-run/testing` (runtime/replay/testing.ts).
 export type { RuntimeStores } from './runtime.ts';

@@ -7,8 +7,9 @@ import { loadConfig, resolveConfig, type ResolvedConfig } from './config/load.ts
 import type { EnfyraConfigInput } from './config/schema.ts';
 import { Sandbox } from './sandbox/sandbox.ts';
 import type { HostModule } from './sandbox/host-module.ts';
-import type { ContextData, HookSource } from './sandbox/invocation.ts';
+import type { ContextData, HookSource, InvocationOutcome } from './sandbox/invocation.ts';
 import { HookLoader } from './sandbox/hook-loader.ts';
+import type { ScriptKind } from './shared/ctx-members.ts';
 import { contextData, type HookRequest } from './context/request.ts';
 import { sanitizeEnv } from './context/env.ts';
 import { runChain, type ChainResult } from './context/chain.ts';
@@ -20,6 +21,12 @@ import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts'
 import { createReposModule } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
 import { keepAlive } from './shared/keep-alive.ts';
+import { createMemberModules } from './members/index.ts';
+import type { FetchAnswer, FetchModule } from './members/fetch/fetch-module.ts';
+import { loadFlows, type FlowRegistry } from './members/flows/format.ts';
+import { runFlow, type FlowRun, type FlowRunDeps } from './members/flows/runner.ts';
+import { runTriggeredFlows } from './members/flows/triggered.ts';
+import { contextForKind, type KindOptions } from './members/kinds/for-kind.ts';
 
 /** A hook to run: a file path, or source text with an optional display name. */
 export type HookTarget = string | { file: string } | { source: string; filename?: string };
@@ -45,6 +52,8 @@ export interface RuntimeOptions {
   database?: DatabaseSource;
   /** More `$ctx` members: the bridge's extension point. */
   modules?: readonly HostModule[];
+  /** Answer `$helpers.$fetch` from stubs instead of the network (replay). */
+  fetchAnswer?: FetchAnswer;
 }
 
 export interface RunOptions {
@@ -52,6 +61,20 @@ export interface RunOptions {
   mainTable?: string;
   /** Any warning fails the run, the warning as the message (`--strict`; default: config compat.strict). */
   strict?: boolean;
+  /** Told about every script the chain runs, as it finishes (the dev server's inspector and request traces). */
+  onStep?: (step: ChainStep) => void;
+}
+
+export type ChainPhase = 'pre' | 'handler' | 'post';
+
+/** One script of a chain as it ran. */
+export interface ChainStep {
+  phase: ChainPhase;
+  /** Position within its phase (0-based). */
+  index: number;
+  /** The script's display name (file path or the name given to inline source). */
+  filename: string;
+  outcome: InvocationOutcome;
 }
 
 /** The stores behind `$cache` and `$repos`, for tools that set up or read state around a run (replay's testing helpers). */
@@ -69,6 +92,9 @@ export class Runtime {
   private readonly env: Record<string, string>;
   private readonly closers: Array<() => Promise<void> | void>;
   private closing: Promise<void> | null = null;
+  /** `$helpers.$fetch`: the replayer installs its stubs here (`fetch.setAnswer`). */
+  readonly fetch: FetchModule;
+  private readonly counters: RunCounters;
 
   private constructor(
     config: ResolvedConfig,
@@ -77,6 +103,8 @@ export class Runtime {
     env: Record<string, string>,
     closers: Array<() => Promise<void> | void>,
     stores: RuntimeStores,
+    fetch: FetchModule,
+    counters: RunCounters,
   ) {
     this.config = config;
     this.stores = stores;
@@ -84,6 +112,8 @@ export class Runtime {
     this.hooks = hooks;
     this.env = env;
     this.closers = closers;
+    this.fetch = fetch;
+    this.counters = counters;
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -106,6 +136,13 @@ export class Runtime {
     }
 
     const cache = { driver, namespace: config.cache.namespace, clock: options.clock };
+    const counters = new RunCounters(() => loadFlows(config.flows.dir));
+    const members = createMemberModules({
+      config,
+      flows: () => counters.flows,
+      nextJobId: () => counters.nextJobId(),
+      fetchAnswer: options.fetchAnswer,
+    });
     const modules: HostModule[] = [
       createCacheModule({
         driver,
@@ -115,12 +152,13 @@ export class Runtime {
       }),
       createReposModule(database),
       ...createHelperModules({ helpers: config.helpers, mode: config.mode, cache, request: (scope) => scope.request }),
+      ...members.modules,
       ...(options.modules ?? []),
     ];
     const sandbox = new Sandbox(config.sandbox, modules);
     closers.push(() => sandbox.close());
     const stores = { cache: { driver, namespace: config.cache.namespace }, database };
-    return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers, stores);
+    return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers, stores, members.fetch, counters);
   }
 
   /** Run one hook for one request; returns the DESIGN §6 envelope. */
@@ -137,9 +175,50 @@ export class Runtime {
       post: (chain.post ?? []).map(load),
     };
     const mainTable = options.mainTable ?? this.config.database.mainTable;
-    const invoke = (hook: HookSource, data: ContextData) => this.sandbox.invoke(hook, data, mainTable);
+    const run = (hook: HookSource, data: ContextData, kind: ScriptKind) => this.sandbox.invoke(hook, data, mainTable, kind);
+    const invoke = options.onStep ? observed(run, hooks, options.onStep) : run;
+    const initial = contextData(request, this.env);
     // Connections are unref'd so an idle runtime never holds the process open; a run in flight does.
-    return keepAlive(runChain(invoke, hooks, contextData(request, this.env)));
+    const result = await keepAlive(runChain(invoke, hooks, initial));
+    if (!this.config.flows.runTriggered) return result;
+    return { ...result, envelope: await runTriggeredFlows(this.flowDeps(), result.envelope, initial.user) };
+  }
+
+  /** Run one script as another kind (a flow step, websocket handler, bootstrap script, GraphQL resolver) with `$ctx` data built for it (runtime/members/kinds). */
+  async runAs(target: HookTarget, kind: ScriptKind, data: ContextData, options: RunOptions = {}): Promise<Envelope> {
+    const hook = this.resolveHook(target);
+    const mainTable = options.mainTable ?? this.config.database.mainTable;
+    const invoke = (h: HookSource, d: ContextData, k: ScriptKind) => this.sandbox.invoke(h, d, mainTable, k);
+    const { envelope } = await runChain((h, d) => invoke(h, d, kind), { handler: hook }, data);
+    if (!this.config.flows.runTriggered) return envelope;
+    return runTriggeredFlows(this.flowDeps(), envelope, data.user);
+  }
+
+  /** Run one script as `kind`, its `$ctx` built from the request the way Enfyra builds it for that kind (members/kinds/for-kind.ts). */
+  runKind(target: HookTarget, kind: ScriptKind, request: HookRequest = {}, options: RunOptions & KindOptions = {}): Promise<Envelope> {
+    return this.runAs(target, kind, contextForKind(kind, request, this.env, options), options);
+  }
+
+  /** The flows under config flows.dir (read on first use; a broken flow file is a ConfigError). */
+  get flows(): FlowRegistry {
+    return this.counters.flows;
+  }
+
+  /** Run a local flow by name or id, as Enfyra's flow worker runs a queued job. */
+  async runFlow(nameOrId: string | number, payload: unknown, options: { user?: unknown } = {}): Promise<FlowRun> {
+    const flows = this.counters.flows;
+    const flow = flows.byName(nameOrId) ?? flows.byId(nameOrId);
+    return runFlow(this.flowDeps(), flow ?? { name: String(nameOrId) }, payload, { user: options.user ?? null });
+  }
+
+  private flowDeps(): FlowRunDeps {
+    return {
+      flows: this.counters.flows,
+      env: this.env,
+      runTriggered: this.config.flows.runTriggered,
+      nextExecutionId: () => this.counters.nextJobId(),
+      invoke: (code, filename, data) => this.sandbox.invoke(this.hooks.fromSource(code, filename), data, this.config.database.mainTable, 'flowStep'),
+    };
   }
 
   /** Isolates alive / idle in the pool (for soak tests and benchmarks). */
@@ -169,8 +248,54 @@ export class Runtime {
   }
 }
 
+/** Per-runtime state of the members: the flows (loaded once) and the job ids Enfyra's queue would hand out. */
+class RunCounters {
+  private registry: FlowRegistry | null = null;
+  private jobs = 0;
+  private readonly load: () => FlowRegistry;
+
+  constructor(load: () => FlowRegistry) {
+    this.load = load;
+  }
+
+  get flows(): FlowRegistry {
+    return (this.registry ??= this.load());
+  }
+
+  nextJobId(): string {
+    return String(++this.jobs);
+  }
+}
+
 export function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   return Runtime.create(options);
+}
+
+/**
+ * Reports each invocation with its phase. The chain invokes hooks in order, so
+ * the k-th invocation of a hook object is its k-th place in the chain (one
+ * file may sit in several places).
+ */
+function observed(
+  run: (hook: HookSource, data: ContextData, kind: ScriptKind) => Promise<InvocationOutcome>,
+  hooks: { pre: HookSource[]; handler: HookSource | undefined; post: HookSource[] },
+  onStep: (step: ChainStep) => void,
+): (hook: HookSource, data: ContextData, kind: ScriptKind) => Promise<InvocationOutcome> {
+  const places = new Map<HookSource, Array<{ phase: ChainPhase; index: number }>>();
+  const add = (hook: HookSource, phase: ChainPhase, index: number) => {
+    const list = places.get(hook) ?? [];
+    list.push({ phase, index });
+    places.set(hook, list);
+  };
+  hooks.pre.forEach((hook, i) => add(hook, 'pre', i));
+  if (hooks.handler) add(hooks.handler, 'handler', 0);
+  hooks.post.forEach((hook, i) => add(hook, 'post', i));
+  return async (hook, data, kind) => {
+    const place = places.get(hook)?.shift() ?? { phase: 'handler' as const, index: 0 };
+    const outcome = await run(hook, data, kind);
+    onStep({ ...place, filename: hook.filename, outcome });
+    return outcome;
+  };
 }
 
 function isResolved(config: RuntimeOptions['config']): config is ResolvedConfig {

@@ -39,7 +39,10 @@ export function buildProgram(): Command {
 Examples:
   enfyra-run init                                       a config, a hook and a fixture in this folder
   enfyra-run hooks/hello.js --params id=123 --json      run one hook (see: enfyra-run run --help)
+  enfyra-run dev --port 3000                            serve routes/ and every table over HTTP (inspector at /__enfyra)
+  enfyra-run request GET '/products?limit=2' --json     one request through the same pipeline, no server
   enfyra-run replay                                     replay every fixture under fixtures/requests/
+  enfyra-run flow welcome --payload '{"name":"Ada"}'    run a local flow (flows/welcome.json)
   enfyra-run db reset                                   recreate the database tables from fixtures/
 
 Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL/MariaDB), NODE_NAME (cache namespace).`,
@@ -62,6 +65,12 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL/MariaDB), N
     .option('--json', 'print the result envelope as one JSON object')
     .option('--strict', 'a warning fails the run (exit 1); default: compat.strict in the config')
     .option('--watch', 'run again whenever the hook, the config or the schema changes (Ctrl-C to stop)')
+    .option('--record <dir>', 'also write the run as a replayable fixture in this folder')
+    .option('--file <path[:field]>', '$ctx.$uploadedFile: upload this file (POST/PATCH; Enfyra reads the field "file")')
+    .option('--kind <kind>', 'run as preHook, handler, postHook, flowStep, websocket, bootstrap or graphql (that kind\'s $ctx)')
+    .option('--event <name>', 'with --kind websocket: the event handler (default: the connection handler); --url is the gateway')
+    .option('--args <json|@file>', 'with --kind graphql: $ctx.$args')
+    .option('--out <file>', 'write a $res.stream body to this file (default: stdout, the summary then goes to stderr)')
     .addHelpText(
       'after',
       `
@@ -84,6 +93,48 @@ Exit codes: 0 status < 400, 1 the hook failed (or warned, under --strict), 2 usa
       }
       const { runCommand } = await import('./run-command.ts');
       process.exitCode = await runCommand(hook, flags);
+    });
+
+  program
+    .command('dev')
+    .description("serve the project's routes over HTTP with Enfyra's pipeline (routes/ files and every table's /<table> route)")
+    .option('--port <n>', 'port to listen on (default 1105, Enfyra\'s; 0 picks a free one)', (v) => parsePortFlag(v))
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--record <dir>', 'write every request as a replayable fixture in this folder')
+    .option('--config <path>', CONFIG_HELP)
+    .addHelpText(
+      'after',
+      `
+Route files, hot reload, the inspector and recording: README, "Routes" and "The dev server".
+Stop with Ctrl-C: requests in flight finish, held locks are released, exit code 0.`,
+    )
+    .action(async (flags) => {
+      const { devCommand } = await import('./dev-command.ts');
+      process.exitCode = await devCommand(flags);
+    });
+
+  program
+    .command('request <method> <path>')
+    .description('send one request through the dev server pipeline, without a server')
+    .option('--body <text|@file>', 'request body (sent as application/json unless --header says otherwise)')
+    .option('--user <id|json|@file>', 'a user id: signs a token for that enfyra_user row; or a JSON object used as $user (default: anonymous)')
+    .option('--header <"name: value">', 'a request header (repeatable)', collect)
+    .option('--record <dir>', 'write the request as a replayable fixture in this folder')
+    .option('--config <path>', CONFIG_HELP)
+    .option('--json', 'print the result envelope as one JSON object (data: the response body)')
+    .option('--strict', 'warnings fail the request (exit 1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  enfyra-run request GET '/products?limit=2&sort=-id'
+  enfyra-run request POST /products --body '{"name":"Pen","slug":"pen","price":2}' --user 1 --json
+
+Exit codes: 0 status < 400, 1 status >= 400 (or a warning with --strict), 2 usage or configuration error.`,
+    )
+    .action(async (method: string, path: string, flags) => {
+      const { requestCommand } = await import('./request-command.ts');
+      process.exitCode = await requestCommand(method, path, flags);
     });
 
   program
@@ -121,6 +172,18 @@ Exit codes: 0 all passed, 1 a fixture failed, 2 a fixture file is invalid (or a 
       }
       const { replayCommand } = await import('./replay-command.ts');
       process.exitCode = await replayCommand(paths, flags);
+    });
+
+  program
+    .command('flow <name>')
+    .description('run a local flow (config flows.dir) as Enfyra\'s flow worker runs a triggered job')
+    .option('--payload <json|@file>', '$ctx.$flow.$payload (and $ctx.$body) of every step')
+    .option('--user <json|@file>', 'the user who triggered it ($ctx.$user; default null, as for a schedule)')
+    .option('--config <path>', CONFIG_HELP)
+    .option('--json', 'print the result envelope as one JSON object')
+    .action(async (name: string, flags) => {
+      const { flowCommand } = await import('./flow-command.ts');
+      process.exitCode = await flowCommand(name, flags);
     });
 
   const db = program
@@ -163,6 +226,12 @@ Examples:
     });
 
   return program;
+}
+
+function parsePortFlag(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${value}")`);
+  return n;
 }
 
 function positiveInt(flag: string, value: string): number {

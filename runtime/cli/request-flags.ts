@@ -39,7 +39,7 @@ export function requestFromFlags(flags: RequestFlags, cwd = process.cwd()): Hook
     if (!flags.url.startsWith('/')) throw new UsageError(`--url must be a path starting with "/" (got "${flags.url}")`);
     request.url = flags.url;
   }
-  if (flags.header) request.headers = headers(flags.header);
+  if (flags.header) request.headers = headerFlags(flags.header);
   if (flags.ip !== undefined) request.ip = flags.ip;
   return request;
 }
@@ -63,7 +63,8 @@ export function keyValues(flag: string, values: string[]): Record<string, unknow
   return out;
 }
 
-function headers(values: string[]): Record<string, string> {
+/** `--header 'Name: value'` (repeatable), names lower-cased. */
+export function headerFlags(values: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const value of values) {
     const colon = value.indexOf(':');

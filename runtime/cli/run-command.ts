@@ -2,18 +2,21 @@
 import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.ts';
 import { Runtime, type HookTarget } from '../runtime.ts';
 import { exitCodeFor, type Envelope } from '../context/envelope.ts';
+import type { HookRequest } from '../context/request.ts';
 import { formatWarning } from '../shared/diagnostics.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { requestFromFlags, type RequestFlags } from './request-flags.ts';
 import { colorsFor, formatEnvelope } from './output.ts';
 import { watchForInterrupt } from './interrupt.ts';
 import { readStdinHook, STDIN_FILENAME, STDIN_HOOK } from './stdin-hook.ts';
-import type { HookRequest } from '../context/request.ts';
+import { argsFromFlags, kindFromFlags, uploadFromFlags, writeStreamedBody, type MemberFlags } from './member-flags.ts';
 
-export interface RunFlags extends RequestFlags {
+export interface RunFlags extends RequestFlags, MemberFlags {
   config?: string;
   json?: boolean;
   table?: string;
   strict?: boolean;
+  record?: string;
 }
 
 export async function runCommand(hook: string, flags: RunFlags): Promise<number> {
@@ -31,24 +34,50 @@ export async function runOnce(
   flags: RunFlags,
   config: ResolvedConfig,
 ): Promise<number> {
+  const kind = kindFromFlags(flags);
+  const args = argsFromFlags(flags);
+  const strict = flags.strict ?? config.compat.strict;
+  const upload = uploadFromFlags(flags, request);
+  if (upload && 'rejected' in upload) return report(label, upload.rejected, flags, strict);
+  if (upload) request.file = upload.upload.file;
+  if (flags.record) {
+    try {
+      if (typeof target !== 'string') throw new UsageError('--record needs a hook file (a hook from standard input has no file to name in the fixture)');
+      const { recordRun } = await import('./record-run.ts');
+      return report(label, await recordRun(target, request, config, flags.record, flags.table), flags, strict);
+    } finally {
+      upload?.upload.cleanup();
+    }
+  }
   const runtime = await Runtime.create({ config });
   const interrupt = watchForInterrupt({
     what: 'stopping the hook, giving back the locks it holds, closing connections',
     stop: () => runtime.close(),
   });
   try {
-    const strict = flags.strict ?? config.compat.strict;
-    const envelope = await runtime.run(target, request, { mainTable: flags.table, strict });
+    const options = { mainTable: flags.table, strict };
+    const envelope =
+      flags.kind === undefined
+        ? await runtime.run(target, request, options)
+        : await runtime.runKind(target, kind, request, { ...options, event: flags.event, args });
     if (interrupt.code !== null) return interrupt.code;
     // A configuration problem a $ctx member met (the database does not match the schema): exit 2, one line.
     if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
-    process.stdout.write(flags.json ? JSON.stringify(envelope) + '\n' : formatEnvelope(label, envelope, colorsFor(process.stdout)));
-    return strictExitCode(envelope, strict);
+    return report(label, envelope, flags, strict);
   } finally {
+    upload?.upload.cleanup();
     await runtime.close();
     await interrupt.stopped;
     interrupt.dispose();
   }
+}
+
+function report(label: string, envelope: Envelope, flags: RunFlags, strict: boolean): number {
+  const body = writeStreamedBody(envelope, flags);
+  // The streamed body took stdout: the summary goes to stderr.
+  const out = body === 'stdout' ? process.stderr : process.stdout;
+  out.write(flags.json ? JSON.stringify(envelope) + '\n' : formatEnvelope(label, envelope, colorsFor(out)));
+  return strictExitCode(envelope, strict);
 }
 
 /** Under --strict a run with warnings fails (exit 1), whatever its status; the reason goes to stderr. */

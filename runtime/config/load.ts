@@ -100,6 +100,7 @@ export function resolveConfig(
   return {
     ...config,
     hooksDir: abs(config.hooksDir),
+    routesDir: abs(config.routesDir),
     fixturesDir: abs(config.fixturesDir),
     cache: { ...config.cache, sqlitePath: abs(config.cache.sqlitePath) },
     database: {
@@ -108,6 +109,9 @@ export function resolveConfig(
       schema: optional(config.database.schema),
       seed: optional(config.database.seed),
     },
+    flows: { ...config.flows, dir: abs(config.flows.dir) },
+    storage: { ...config.storage, dir: abs(config.storage.dir) },
+    packages: { ...config.packages, cacheDir: abs(config.packages.cacheDir) },
     root: where.root,
     file: where.file,
   };

@@ -89,6 +89,33 @@ export const helpersSchema = z.strictObject({
   bcryptRounds: z.number().int().min(4).max(15).default(10),
 });
 
+/** Local flows (runtime/members/flows): `enfyra-run flow <name>` and `$trigger`. */
+export const flowsSchema = z.strictObject({
+  /** Folder of flow files (`<name>.json`, see docs/members/flows.md). */
+  dir: z.string().min(1).default('flows'),
+  /** A `$trigger` from a hook also runs the flow, after the hook, in the same process (else it is only recorded). */
+  runTriggered: z.boolean().default(false),
+});
+
+export const fetchSchema = z.strictObject({
+  /** Let `$helpers.$fetch` reach private and loopback addresses (Enfyra never does): for local test servers only. */
+  allowPrivate: z.boolean().default(false),
+});
+
+export const storageSchema = z.strictObject({
+  /** Where `$storage.$upload` writes files (Enfyra's local storage writes under public/uploads/). */
+  dir: z.string().min(1).default('.enfyra/storage'),
+});
+
+const packageName = z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, 'an npm package name');
+
+export const packagesSchema = z.strictObject({
+  /** Packages installed in the project (node_modules) that hooks reach as `$ctx.$pkgs[name]` / `require(name)`. */
+  names: z.array(packageName).default([]),
+  /** Bundles built for the isolate, keyed by package version. */
+  cacheDir: z.string().min(1).default('.enfyra/packages'),
+});
+
 export const compatSchema = z.strictObject({
   /** Every portability or trap warning fails the run (exit 1), as `--strict` does: for CI gates. */
   strict: z.boolean().default(false),
@@ -98,11 +125,17 @@ export const configSchema = z.strictObject({
   /** "development" allows development-only conveniences (the placeholder JWT secret). */
   mode: z.enum(['development', 'production']).default('development'),
   hooksDir: z.string().min(1).default('hooks'),
+  /** Route files served by `enfyra-run dev` and `enfyra-run request` (README, "Routes"). */
+  routesDir: z.string().min(1).default('routes'),
   fixturesDir: z.string().min(1).default('fixtures'),
   sandbox: sandboxSchema.default(() => sandboxSchema.parse({})),
   cache: cacheSchema.default(() => cacheSchema.parse({})),
   database: databaseSchema.default(() => databaseSchema.parse({})),
   helpers: helpersSchema.default(() => helpersSchema.parse({})),
+  flows: flowsSchema.default(() => flowsSchema.parse({})),
+  fetch: fetchSchema.default(() => fetchSchema.parse({})),
+  storage: storageSchema.default(() => storageSchema.parse({})),
+  packages: packagesSchema.default(() => packagesSchema.parse({})),
   compat: compatSchema.default(() => compatSchema.parse({})),
   /** Extra variable names (or trailing-* prefixes) to keep out of $ctx.$env. */
   envDeny: z.array(z.string().min(1)).default([]),
@@ -114,5 +147,9 @@ export type CacheConfig = z.infer<typeof cacheSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type HelpersConfig = z.infer<typeof helpersSchema>;
+export type FlowsConfig = z.infer<typeof flowsSchema>;
+export type FetchConfig = z.infer<typeof fetchSchema>;
+export type StorageConfig = z.infer<typeof storageSchema>;
+export type PackagesConfig = z.infer<typeof packagesSchema>;
 export type CompatConfig = z.infer<typeof compatSchema>;
 export type EnfyraConfigInput = z.input<typeof configSchema>;

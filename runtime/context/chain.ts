@@ -12,6 +12,7 @@
  */
 import type { ChangedFields, ContextData, HookSource, InvocationOutcome } from '../sandbox/invocation.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 import { errorStatus, roundMs, successStatus, type Envelope, type EnvelopeError } from './envelope.ts';
 
 export interface HookChain {
@@ -20,7 +21,7 @@ export interface HookChain {
   post?: readonly HookSource[];
 }
 
-export type Invoke = (hook: HookSource, data: ContextData) => Promise<InvocationOutcome>;
+export type Invoke = (hook: HookSource, data: ContextData, kind: ScriptKind) => Promise<InvocationOutcome>;
 
 export interface ChainResult {
   envelope: Envelope;
@@ -37,8 +38,8 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
   let error: EnvelopeError | null = null;
   let answered = false;
 
-  const step = async (hook: HookSource): Promise<InvocationOutcome> => {
-    const outcome = await invoke(hook, ctx);
+  const step = async (hook: HookSource, kind: ScriptKind): Promise<InvocationOutcome> => {
+    const outcome = await invoke(hook, ctx, kind);
     logs.push(...outcome.logs);
     warnings.push(...outcome.warnings);
     effects.push(...outcome.effects);
@@ -48,7 +49,7 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
   };
 
   for (const hook of chain.pre ?? []) {
-    const outcome = await step(hook);
+    const outcome = await step(hook, 'preHook');
     if (!outcome.ok) break;
     if (outcome.returned) {
       ctx = { ...ctx, data: outcome.data };
@@ -57,7 +58,7 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
     }
   }
   if (!error && !answered && chain.handler) {
-    const outcome = await step(chain.handler);
+    const outcome = await step(chain.handler, 'handler');
     if (outcome.ok) ctx = { ...ctx, data: outcome.returned ? outcome.data : ctx.data };
   }
   for (const hook of chain.post ?? []) {
@@ -66,7 +67,7 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
       ...ctx,
       api: { ...api, response: { statusCode: successStatus(ctx.statusCode), data: ctx.data }, error },
     };
-    const outcome = await step(hook);
+    const outcome = await step(hook, 'postHook');
     if (!outcome.ok) break;
     if (outcome.returned) ctx = { ...ctx, data: outcome.data };
   }

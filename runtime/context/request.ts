@@ -4,6 +4,7 @@
  * sandbox.
  */
 import type { ContextData } from '../sandbox/invocation.ts';
+import type { UploadedFile } from '../members/storage/uploaded-file.ts';
 
 export interface HookRequest {
   params?: Record<string, unknown>;
@@ -18,6 +19,8 @@ export interface HookRequest {
   share?: Record<string, unknown>;
   /** Variables for `$ctx.$env`; omitted: the sanitized process environment. */
   env?: Record<string, string>;
+  /** A multipart upload → `$ctx.$uploadedFile` (see members/storage/uploaded-file.ts prepareUpload). */
+  file?: UploadedFile;
 }
 
 /** The signed-in user a local run gets unless it passes --user or --anonymous. */
@@ -47,6 +50,7 @@ export function contextData(request: HookRequest, env: Record<string, string>): 
       error: null,
     },
     env: request.env ?? env,
+    ...(request.file ? { extra: { $uploadedFile: request.file } } : {}),
   };
 }
 

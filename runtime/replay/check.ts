@@ -34,6 +34,8 @@ export function checkStep(expect: ExpectSpec, actual: StepActual): StepMismatch[
   if ('data' in expect) out.push(...compare(expect.data, envelope.data, 'exact', ['data']));
   if ('dataMatch' in expect) out.push(...compare(expect.dataMatch, envelope.data, 'subset', ['dataMatch']));
   if (expect.logs !== undefined) out.push(...compare(expect.logs, envelope.logs, 'exact', ['logs']));
+  if (expect.warnings !== undefined) out.push(...compare(expect.warnings, envelope.warnings, 'exact', ['warnings']));
+  if (expect.effects !== undefined) out.push(...compare(expect.effects, envelope.effects, 'exact', ['effects']));
   for (const [i, text] of (expect.logsContain ?? []).entries()) {
     if (!envelope.logs.some((line) => line.includes(text))) {
       out.push({ path: ['logsContain', i], expected: text, actual: envelope.logs, note: 'no log line contains the expected text' });

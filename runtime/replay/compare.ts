@@ -4,7 +4,7 @@
  * actual object are ignored (arrays still match element by element, same
  * length). Matchers (matchers.ts) work in both modes.
  */
-import type { PathSegment } from './field-path.ts';
+import type { PathSegment } from '../shared/field-path.ts';
 import { isPlainObject, ownValue } from '../shared/json-value.ts';
 import { asMatcher, satisfies } from './matchers.ts';
 

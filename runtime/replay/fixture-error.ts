@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatFixtureField, type PathSegment } from './field-path.ts';
+import { formatFixtureField, type PathSegment } from '../shared/field-path.ts';
 
 /** A fixture file that cannot be replayed: names the field at fault. */
 export class FixtureError extends Error {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { NotUtf8Error, readUtf8File } from '../shared/utf8.ts';
+import { displayPath as displayName } from '../shared/display-path.ts';
 import { FixtureError, fromZod } from './fixture-error.ts';
 import type { Fixture, InvalidFixture } from './model.ts';
 import { normalizeFixture, type NormalizeContext } from './normalize.ts';
@@ -62,7 +63,4 @@ function baseName(file: string): string {
   return path.basename(file).replace(/\.json$/i, '');
 }
 
-export function displayName(cwd: string, absolute: string): string {
-  const relative = path.relative(cwd, absolute);
-  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative.split(path.sep).join('/');
-}
+export { displayName };

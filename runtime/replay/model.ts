@@ -1,7 +1,7 @@
 /** A fixture file after validation: what the runner executes. */
 import type { HookChainTargets } from '../runtime.ts';
 import type { HookRequest } from '../context/request.ts';
-import type { PathSegment } from './field-path.ts';
+import type { PathSegment } from '../shared/field-path.ts';
 import type { ExpectSpec, StateSpec } from './schema.ts';
 
 interface StepBase {
@@ -19,6 +19,8 @@ export interface RequestStep extends StepBase {
   /** The handler (or first hook) as written in the fixture, for reports. */
   hookLabel: string;
   table?: string;
+  /** Set for a request through the HTTP pipeline (`method` + `path`); `targets` is then empty. */
+  http?: { method: string; path: string };
   request: HookRequest;
   expect: ExpectSpec;
   /** Where `expect` sits in the file's JSON (for --update): ['expect'] or ['steps', 2, 'expect']. */

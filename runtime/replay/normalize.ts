@@ -10,7 +10,7 @@ import type { HookChainTargets } from '../runtime.ts';
 import type { HookRequest } from '../context/request.ts';
 import { parseDuration } from './duration.ts';
 import { FixtureError, fromZod } from './fixture-error.ts';
-import type { PathSegment } from './field-path.ts';
+import type { PathSegment } from '../shared/field-path.ts';
 import { isPlainObject } from '../shared/json-value.ts';
 import { findBadMatcher } from './matchers.ts';
 import { checkExpectedTables, checkStateTables, checkTable, type TableContext } from './table-check.ts';
@@ -36,6 +36,8 @@ interface Target {
   hook?: string;
   chain?: ChainSpec;
   table?: string;
+  method?: string;
+  path?: string;
 }
 
 type Normalized = Omit<Fixture, 'file' | 'displayPath' | 'name'>;
@@ -67,7 +69,7 @@ export function normalizeFixture(spec: FixtureSpec, raw: Record<string, unknown>
     }
     const own = parseWith(requestStepSchema, rawStep, at);
     if (own.hook !== undefined && own.chain !== undefined) throw new FixtureError([...at, 'chain'], 'use either "hook" or "chain", not both');
-    const ownTarget = own.hook !== undefined || own.chain !== undefined;
+    const ownTarget = own.hook !== undefined || own.chain !== undefined || own.path !== undefined;
     const target: Target = ownTarget ? own : spec;
     const targetAt = ownTarget ? at : [];
     const expectPath = single ? ['expect'] : [...at, 'expect'];
@@ -109,8 +111,10 @@ function resolveTargets(
   targetAt: PathSegment[],
   stepAt: PathSegment[],
   root: string,
-): { targets: HookChainTargets; hookLabel: string } {
+): { targets: HookChainTargets; hookLabel: string; http?: { method: string; path: string } } {
   const file = (p: string, at: PathSegment[]) => resolveHook(root, p, at);
+  const http = httpTarget(target, targetAt);
+  if (http) return http;
   if (target.hook !== undefined) return { targets: { handler: file(target.hook, [...targetAt, 'hook']) }, hookLabel: target.hook };
   const chain = target.chain;
   if (!chain) throw new FixtureError([...stepAt, 'hook'], 'required: the hook to run ("hook", or "chain" with pre/handler/post), here or at the top level');
@@ -123,6 +127,15 @@ function resolveTargets(
     },
     hookLabel: chain.handler ?? chain.pre?.[0] ?? chain.post![0]!,
   };
+}
+
+/** `method` + `path`: a request through the HTTP pipeline (alone: not with a hook or chain). */
+function httpTarget(target: Target, at: PathSegment[]): { targets: HookChainTargets; hookLabel: string; http: { method: string; path: string } } | null {
+  if (target.path === undefined && target.method === undefined) return null;
+  if (target.hook !== undefined || target.chain !== undefined) throw new FixtureError([...at, 'path'], 'use either a hook or chain, or "method" + "path" (a request through the routes), not both');
+  if (target.path === undefined) throw new FixtureError([...at, 'path'], 'required with "method": the request path, like "/products?limit=2"');
+  const method = (target.method ?? 'GET').toUpperCase();
+  return { targets: {}, hookLabel: `${method} ${target.path}`, http: { method, path: target.path } };
 }
 
 function resolveHook(root: string, hook: string, at: PathSegment[]): string {

@@ -10,6 +10,7 @@ import type { ReplayEnvironment } from './environment.ts';
 import type { Fixture, RequestStep, Step } from './model.ts';
 import type { FixtureResult, StepResult } from './result.ts';
 import { applyState, readCache, readRows } from './state.ts';
+import { runHttpStep } from './http-step.ts';
 
 export interface RunFixtureOptions {
   /** Run every step even after a failure, and keep every step's actual result. */
@@ -98,7 +99,9 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
 }
 
 async function runRequest(step: RequestStep, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepActual> {
-  const { envelope } = await env.runtime.runChain(step.targets, step.request, { mainTable: step.table, strict: options.strict });
+  const { envelope } = step.http
+    ? await runHttpStep(step.http, step.request, env)
+    : await env.runtime.runChain(step.targets, step.request, { mainTable: step.table, strict: options.strict });
   if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
   const tables: StepActual['tables'] = {};
   for (const [table, rows] of Object.entries(step.expect.tables ?? {})) {

@@ -54,10 +54,21 @@ export const expectSchema = z.strictObject({
   logsContain: z.array(z.string()).optional(),
   cache: z.record(z.string().min(1), z.unknown()).optional(),
   tables: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** Every warning, in order (exact). */
+  warnings: z.array(z.unknown()).optional(),
+  /** Every effect, in order (exact). */
+  effects: z.array(z.unknown()).optional(),
 });
 
 const named = { name: z.string().optional(), description: z.string().optional() };
-const target = { hook: hookPath.optional(), chain: chainSchema.optional(), table: z.string().min(1).optional() };
+const target = {
+  hook: hookPath.optional(),
+  chain: chainSchema.optional(),
+  table: z.string().min(1).optional(),
+  /** A request through the dev server pipeline (route files, auth, hooks) instead of a hook: method and path with query. */
+  method: z.string().regex(/^[A-Za-z]+$/, 'expected an HTTP method like GET').optional(),
+  path: z.string().startsWith('/', 'expected a path starting with "/"').optional(),
+};
 
 export const requestStepSchema = z.strictObject({ ...named, ...target, request: requestSchema.optional(), expect: expectSchema });
 export const advanceStepSchema = z.strictObject({ ...named, advance: duration });

@@ -6,7 +6,7 @@
 import type { CacheDriver } from '../cache/driver.ts';
 import type { Clock } from '../cache/clock.ts';
 import type { Database } from '../repos/database.ts';
-import { ForwardingCacheDriver } from './forwarding-driver.ts';
+import { ForwardingCacheDriver } from '../cache/forwarding-driver.ts';
 
 export interface Binding {
   driver: CacheDriver;

@@ -7,7 +7,7 @@ import type { DatabaseSchema, TableSchema } from '../repos/schema.ts';
 import { checkColumnValue } from '../repos/values.ts';
 import { isPlainObject } from '../shared/json-value.ts';
 import { FixtureError } from './fixture-error.ts';
-import type { PathSegment } from './field-path.ts';
+import type { PathSegment } from '../shared/field-path.ts';
 import { asMatcher } from './matchers.ts';
 
 export interface TableContext {

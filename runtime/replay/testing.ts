@@ -1,7 +1,8 @@
 /**
  * Fixtures and state from a user's own tests (vitest, node:test, ...):
  *
- *   import { createRuntime, expectFixture, seedState, readState } from 'enfyra-run';
+ *   import { createRuntime } from 'enfyra-run';
+ *   import { expectFixture, seedState, readState } from 'enfyra-run/testing';
  *
  *   test('hello fixture', () => expectFixture('fixtures/requests/hello.json'));
  *
@@ -28,6 +29,9 @@ import { runReplay } from './runner.ts';
 import { stateSchema, type StateSpec } from './schema.ts';
 import { applyState, readCache, readRows } from './state.ts';
 import { checkStateTables } from './table-check.ts';
+
+export type { FixtureResult, StepResult } from './result.ts';
+export type { StateSpec } from './schema.ts';
 
 export interface ReplayFixtureOptions {
   /** Folder the config is looked for from and paths are relative to (default: the working folder). */

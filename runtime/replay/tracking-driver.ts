@@ -5,7 +5,7 @@
  * Redis clock cannot be advanced).
  */
 import type { CacheDriver, SlidingWindowResult } from '../cache/driver.ts';
-import { ForwardingCacheDriver } from './forwarding-driver.ts';
+import { ForwardingCacheDriver } from '../cache/forwarding-driver.ts';
 
 type Written = { kind: 'value' } | { kind: 'window'; windowMs: number } | { kind: 'counter' };
 

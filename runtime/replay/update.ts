@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Envelope } from '../context/envelope.ts';
 import type { StepActual } from './check.ts';
-import { formatFixtureField, type PathSegment } from './field-path.ts';
+import { formatFixtureField, type PathSegment } from '../shared/field-path.ts';
 import { formatJson } from './json-format.ts';
 import { isPlainObject, ownValue } from '../shared/json-value.ts';
 import type { Fixture } from './model.ts';

@@ -32,6 +32,7 @@ export interface BootstrapLimits {
 export interface ManifestEntry {
   path: string;
   dynamic: boolean;
+  callable: string | null;
   methods: Record<string, 'sync' | 'async'>;
 }
 
@@ -39,6 +40,7 @@ export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
   return modules.map((m) => ({
     path: m.path,
     dynamic: m.dynamicMembers === true,
+    callable: m.callable ?? null,
     methods: Object.fromEntries(Object.entries(m.methods).map(([name, method]) => [name, method.kind])),
   }));
 }
@@ -313,6 +315,9 @@ function isolateMain(config: {
     $env: request.env,
     $pkgs: {},
   };
+  if (request.extra !== null && typeof request.extra === 'object') {
+    for (const name in request.extra) $ctx[name] = request.extra[name];
+  }
 
   function ensurePath(path: string): any {
     let node = $ctx;
@@ -353,6 +358,15 @@ function isolateMain(config: {
           },
         },
       );
+      continue;
+    }
+    if (entry.callable !== null) {
+      const segments = entry.path.split('.');
+      const last = segments.pop()!;
+      const parent = segments.length ? ensurePath(segments.join('.')) : $ctx;
+      const fn: any = stub(entry.path + '.' + entry.callable, entry.methods[entry.callable]!);
+      for (const method in entry.methods) if (method !== entry.callable) fn[method] = stub(entry.path + '.' + method, entry.methods[method]!);
+      parent[last] = fn;
       continue;
     }
     const node = ensurePath(entry.path);
@@ -404,7 +418,7 @@ function isolateMain(config: {
   // ---- running the hook ---------------------------------------------------
   let started = false;
 
-  const CHANGED_FIELDS = ['$body', '$query', '$share', '$data', '$statusCode'];
+  const CHANGED_FIELDS = ['$body', '$query', '$share', '$data', '$statusCode', '$flow'];
 
   /** The result payload. Objects without a prototype: an Object.prototype.toJSON cannot rewrite it. */
   function outcome(ok: boolean, value: unknown): string {
@@ -429,6 +443,8 @@ function isolateMain(config: {
     const changed: any = { __proto__: null };
     for (let i = 0; i < CHANGED_FIELDS.length; i++) {
       const field = CHANGED_FIELDS[i]!;
+      // $flow exists only in flow steps; elsewhere it is not reported.
+      if (field === '$flow' && $ctx.$flow === undefined) continue;
       let enc: string | [string, string];
       try {
         enc = encode($ctx[field]);

@@ -71,6 +71,11 @@ export interface HostModule {
    * member name as the first argument.
    */
   readonly dynamicMembers?: boolean;
+  /**
+   * The member is itself a function (`$ctx.$trigger(flow, payload)`): calling it calls this method; the
+   * other methods hang off it as properties.
+   */
+  readonly callable?: string;
   /** Called after every invocation (success, error or timeout); returns when clean-up is done. */
   onInvocationEnd?(scope: InvocationScope): Promise<void> | void;
 }

@@ -13,6 +13,7 @@
  * isolate, so a hook waiting on I/O costs no thread and the wall-clock limit
  * is a plain timer. Only our own bootstrap (no hook code) runs synchronously.
  */
+import { AsyncResource } from 'node:async_hooks';
 import os from 'node:os';
 import ivm from 'isolated-vm';
 import type { HostMethod, ScopeRequest } from './host-module.ts';
@@ -22,6 +23,7 @@ import { Scope } from './invocation-scope.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 
 export interface HookSource {
   /** Shown in error messages and stack traces. */
@@ -42,9 +44,15 @@ export interface ContextData {
   statusCode: unknown;
   api: unknown;
   env: unknown;
+  /**
+   * More `$ctx` data members, keyed by their `$ctx` name (`$flow`, `$uploadedFile`, `$args`): copied into
+   * `$ctx` like the fields above and visible to host modules in `scope.context`. Only the kinds that have
+   * them set them (see runtime/members/kinds).
+   */
+  extra?: Readonly<Record<string, unknown>>;
 }
 
-export type ChangedFields = Partial<Record<'$body' | '$query' | '$share' | '$data' | '$statusCode', unknown>>;
+export type ChangedFields = Partial<Record<'$body' | '$query' | '$share' | '$data' | '$statusCode' | '$flow', unknown>>;
 
 export interface InvocationError {
   /** HTTP status when the error carries one ($throw, host 4xx/5xx); null for plain script errors. */
@@ -126,16 +134,17 @@ function giveEntrySlot(): void {
   else entrySlotsUsed--;
 }
 
-const CHANGED_FIELDS: ReadonlySet<string> = new Set(['$body', '$query', '$share', '$data', '$statusCode']);
+const CHANGED_FIELDS: ReadonlySet<string> = new Set(['$body', '$query', '$share', '$data', '$statusCode', '$flow']);
 
 export async function runInvocation(
   deps: InvocationDeps,
   hook: HookSource,
   data: ContextData,
   mainTable: string | undefined,
+  kind?: ScriptKind,
 ): Promise<InvocationOutcome> {
   const pooled = await deps.pool.acquire();
-  const invocation = new Invocation(deps, pooled, hook, data, mainTable);
+  const invocation = new Invocation(deps, pooled, hook, data, mainTable, kind);
   const done = invocation.run();
   const running: Interruptible = { interrupt: () => invocation.interrupt(), done };
   deps.running?.add(running);
@@ -148,6 +157,13 @@ export async function runInvocation(
 
 class Invocation {
   private readonly started = performance.now();
+  /**
+   * The async context the invocation was started in. isolated-vm calls the
+   * host from outside any async context; host methods run back inside this
+   * one, so AsyncLocalStorage works in them (the dev server tells concurrent
+   * requests' cache and table accesses apart this way).
+   */
+  private readonly asyncScope = new AsyncResource('enfyra-run.invocation');
   private readonly scope: Scope;
   private readonly logs: string[] = [];
   private droppedLogs = 0;
@@ -184,6 +200,7 @@ class Invocation {
     hook: HookSource,
     data: ContextData,
     mainTable: string | undefined,
+    kind: ScriptKind | undefined,
   ) {
     this.deps = deps;
     this.pooled = pooled;
@@ -193,6 +210,7 @@ class Invocation {
       mainTable,
       deadline: Date.now() + deps.limits.wallTimeoutMs,
       request: scopeRequest(data),
+      kind,
       context: contextMembers(data),
       file: hook.filename,
     });
@@ -371,7 +389,10 @@ class Invocation {
   }
 
   // The one host function the isolate can reach (see bootstrap-source.ts for the protocol).
-  private readonly onHostCall = (kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string => {
+  private readonly onHostCall = (kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string =>
+    this.asyncScope.runInAsyncScope(this.hostCall, this, kind, a, b, c, d);
+
+  private hostCall(kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string {
     if (this.finished) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
     switch (kind) {
       case 's':
@@ -387,7 +408,7 @@ class Invocation {
       default:
         return 'e' + JSON.stringify({ name: 'Error', message: 'unknown bridge call', statusCode: null });
     }
-  };
+  }
 
   private lookup(op: string): HostMethod {
     const method = typeof op === 'string' ? this.deps.methods.get(op) : undefined;
@@ -516,7 +537,7 @@ class Invocation {
   private async finish(error: InvocationError | null, data: unknown, changed: ChangedFields): Promise<void> {
     for (const onEnd of this.deps.endHooks) {
       try {
-        await onEnd(this.scope);
+        await this.asyncScope.runInAsyncScope(onEnd, undefined, this.scope);
       } catch (err) {
         this.warn(`clean-up failed: ${(err as Error).message}`);
       }
@@ -570,6 +591,7 @@ function contextMembers(data: ContextData): Record<string, unknown> {
     $statusCode: data.statusCode,
     $api: data.api,
     $env: data.env,
+    ...data.extra,
   };
 }
 

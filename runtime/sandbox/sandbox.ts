@@ -7,6 +7,7 @@ import { IsolatePool } from './isolate-pool.ts';
 import { bootstrapSource, buildManifest } from './bootstrap-source.ts';
 import { INTERRUPTED_ERROR, runInvocation, type ContextData, type HookSource, type Interruptible, type InvocationOutcome } from './invocation.ts';
 import type { SandboxConfig } from '../config/schema.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 
 export class Sandbox {
   private readonly pool: IsolatePool;
@@ -36,13 +37,15 @@ export class Sandbox {
     });
   }
 
-  invoke(hook: HookSource, data: ContextData, mainTable?: string): Promise<InvocationOutcome> {
+  /** `kind` (default handler) decides which `$ctx` members the host side serves (scope.kind). */
+  invoke(hook: HookSource, data: ContextData, mainTable?: string, kind?: ScriptKind): Promise<InvocationOutcome> {
     if (this.interrupting) return Promise.resolve(interruptedOutcome());
     return runInvocation(
       { pool: this.pool, limits: this.limits, methods: this.methods, endHooks: this.endHooks, running: this.running },
       hook,
       data,
       mainTable,
+      kind,
     );
   }
 

@@ -40,17 +40,21 @@ export interface CtxMember {
 
 const HTTP: readonly ScriptKind[] = ['preHook', 'handler', 'postHook', 'graphql'];
 const REQUEST_LIKE: readonly ScriptKind[] = ['preHook', 'handler', 'postHook', 'flowStep', 'websocket', 'graphql'];
+/** Kinds whose $ctx has a request (a flow step has none: createFlow passes no req). */
+const WITH_REQ: readonly ScriptKind[] = ['preHook', 'handler', 'postHook', 'websocket', 'graphql'];
+/** Kinds with `$api.request`: HTTP and websocket handlers (createGraphql passes no apiRequest). */
+const WITH_API: readonly ScriptKind[] = ['preHook', 'handler', 'postHook', 'websocket'];
 
 export const CTX_MEMBERS: readonly CtxMember[] = [
-  { name: '$body', source: 'data', tokens: { '@BODY': '$ctx.$body' }, kinds: REQUEST_LIKE, carries: true, doc: 'The request body (a flow step: the flow payload; a websocket event: the message).' },
-  { name: '$query', source: 'data', tokens: { '@QUERY': '$ctx.$query' }, kinds: HTTP, carries: true, doc: 'The parsed query string; filter, deep and aggregate arrive parsed from JSON.' },
-  { name: '$params', source: 'data', tokens: { '@PARAMS': '$ctx.$params' }, kinds: HTTP, carries: true, doc: 'Route parameters, always strings.' },
-  { name: '$user', source: 'data', tokens: { '@USER': '$ctx.$user' }, kinds: REQUEST_LIKE, doc: "The signed-in user's row with its role, or null." },
-  { name: '$req', source: 'data', tokens: { '@REQ': '$ctx.$req' }, kinds: REQUEST_LIKE, doc: 'The request: method, url, path, headers, query, params, ip, hostname, protocol, originalUrl, rawBody.' },
+  { name: '$body', source: 'data', tokens: { '@BODY': '$ctx.$body' }, kinds: 'all', carries: true, doc: 'The request body (a flow step: the flow payload; a websocket event: the message).' },
+  { name: '$query', source: 'data', tokens: { '@QUERY': '$ctx.$query' }, kinds: 'all', carries: true, doc: 'The parsed query string; filter, deep and aggregate arrive parsed from JSON ({} outside HTTP).' },
+  { name: '$params', source: 'data', tokens: { '@PARAMS': '$ctx.$params' }, kinds: 'all', carries: true, doc: 'Route parameters, always strings ({} outside HTTP).' },
+  { name: '$user', source: 'data', tokens: { '@USER': '$ctx.$user' }, kinds: 'all', doc: "The signed-in user's row with its role, or null (always null in a bootstrap script)." },
+  { name: '$req', source: 'data', tokens: { '@REQ': '$ctx.$req' }, kinds: WITH_REQ, doc: 'The request: method, url, path, headers, query, params, ip, hostname, protocol, originalUrl, rawBody.' },
   { name: '$share', source: 'data', tokens: { '@SHARE': '$ctx.$share' }, kinds: 'all', carries: true, doc: 'Shared by the scripts of one request; $share.$logs holds the logs.' },
   { name: '$data', source: 'data', tokens: { '@DATA': '$ctx.$data' }, kinds: REQUEST_LIKE, carries: true, doc: "In post-hooks: the handler's result (null after an error)." },
   { name: '$statusCode', source: 'data', tokens: { '@STATUS': '$ctx.$statusCode' }, kinds: HTTP, carries: true, doc: '200 before post-hooks, the error status after an error. Never sets the HTTP status.' },
-  { name: '$api', source: 'data', tokens: { '@API': '$ctx.$api' }, kinds: HTTP, carries: true, doc: 'request {method,url,timestamp,correlationId,userAgent,ip}; response and error on the error path.' },
+  { name: '$api', source: 'data', tokens: { '@API': '$ctx.$api' }, kinds: WITH_API, carries: true, doc: 'request {method,url,timestamp,correlationId,userAgent,ip}; response and error on the error path.' },
   { name: '$error', source: 'data', tokens: { '@ERROR': '$ctx.$error' }, kinds: HTTP, carries: true, doc: 'In post-hooks after an error: {message,name,stack,statusCode,details,timestamp}.' },
   { name: '$env', source: 'data', tokens: { '@ENV': '$ctx.$env' }, kinds: 'all', doc: 'Environment variables minus the five Enfyra hides.' },
   { name: '$uploadedFile', source: 'data', tokens: { '@UPLOADED_FILE': '$ctx.$uploadedFile' }, kinds: ['preHook', 'handler', 'postHook'], doc: 'The multipart upload: {originalname,mimetype,encoding,path,size,fieldname}.' },
@@ -82,13 +86,13 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
     kinds: 'all',
     doc: "$throw['404'](message, details) for any status, and $throw.http/notFound/duplicate/...",
   },
-  { name: '$transaction', source: 'isolate', kinds: REQUEST_LIKE, doc: '$transaction.run(async () => ...): the $repos calls inside share one database transaction.' },
+  { name: '$transaction', source: 'isolate', kinds: 'all', doc: '$transaction.run(async () => ...): the $repos calls inside share one database transaction.' },
   { name: '$cache', source: 'host', tokens: { '@CACHE': '$ctx.$cache' }, kinds: 'all', doc: "Enfyra's user cache: get, set, setNoExpire, deleteKey, exists, acquire, release." },
   { name: '$repos', source: 'host', tokens: { '@REPOS': '$ctx.$repos' }, kinds: 'all', doc: '$repos.<table>, $repos.main, $repos.secure.<table>: find, create, update, delete, exists.' },
   { name: '$helpers', source: 'host', tokens: { '@HELPERS': '$ctx.$helpers', '@FETCH': '$ctx.$helpers.$fetch' }, kinds: 'all', doc: 'autoSlug, $jwt, $bcrypt, $crypto, $sleep, $rateLimit, $fetch.' },
-  { name: '$socket', source: 'host', tokens: { '@SOCKET': '$ctx.$socket' }, kinds: REQUEST_LIKE, doc: 'Emits to users, rooms and gateways (recorded as effects).' },
-  { name: '$trigger', source: 'host', tokens: { '@TRIGGER': '$ctx.$trigger' }, kinds: REQUEST_LIKE, doc: '$trigger(flowIdOrName, payload) queues a flow.' },
-  { name: '$storage', source: 'host', tokens: { '@STORAGE': '$ctx.$storage' }, kinds: ['preHook', 'handler', 'postHook'], doc: '$upload, $update, $delete, $registerFile.' },
+  { name: '$socket', source: 'host', tokens: { '@SOCKET': '$ctx.$socket' }, kinds: REQUEST_LIKE, doc: 'Emits to users, rooms and gateways (recorded as effects); websocket handlers also join, leave, reply, ...' },
+  { name: '$trigger', source: 'host', tokens: { '@TRIGGER': '$ctx.$trigger' }, kinds: ['preHook', 'handler', 'postHook', 'flowStep', 'websocket'], doc: '$trigger(flowIdOrName, payload) queues a flow.' },
+  { name: '$storage', source: 'host', tokens: { '@STORAGE': '$ctx.$storage' }, kinds: 'all', doc: '$upload, $update, $delete, $registerFile.' },
   { name: '$res', source: 'host', tokens: { '@RES': '$ctx.$res' }, kinds: ['handler'], doc: '$res.stream(...) answers with a stream instead of JSON.' },
   { name: '$pkgs', source: 'host', tokens: { '@PKGS': '$ctx.$pkgs' }, kinds: 'all', doc: 'Installed packages by name (also require(name) and %name).' },
 ];

@@ -82,16 +82,17 @@ describe('help', () => {
     expect(r.stdout).not.toContain('the fixtures folder');
   });
 
-  it('every example in every --help runs as shown, exit 0 (--watch never ends by itself: watch.test.ts covers it)', async () => {
+  it('every example in every --help runs as shown, exit 0 (but --watch and dev, which never end by themselves)', async () => {
     const examples: string[] = [];
-    for (const command of [[], ['run'], ['replay'], ['db'], ['init']]) {
+    for (const command of [[], ['run'], ['replay'], ['request'], ['db'], ['init']]) {
       const help = (await runCli([...command, '--help'], { cwd: tmpdir() })).stdout;
       const block = help.slice(help.indexOf('Examples:')).split('\n\n')[0]!.split('\n').slice(1);
       for (const line of block) examples.push(line.trim().split(/\s{2,}/)[0]!);
     }
     expect(examples.length).toBeGreaterThanOrEqual(15);
     const prefix = `ep${process.pid}_`;
-    for (const example of examples.filter((e) => !e.includes('--watch'))) {
+    // --watch and dev never end by themselves: watch.test.ts and the dev server's tests run them.
+    for (const example of examples.filter((e) => !e.includes('--watch') && !/^enfyra-run dev\b/.test(e))) {
       // A fresh copy per example; table names under a prefix of this test's own (the PostgreSQL example).
       const dir = scratchProject();
       const config = JSON.parse(readFileSync(path.join(dir, 'enfyra.config.json'), 'utf8'));

@@ -66,11 +66,11 @@ describe('the package', () => {
     expect(replay.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed');
   }, 120_000);
 
-  it('the API imports from the package name and runs a hook', async () => {
+  it('the API imports from the package name (and enfyra-run/testing) and runs a hook', async () => {
     const script = path.join(project, 'api.mjs');
     writeFileSync(
       script,
-      "import { createRuntime, replayFixture } from 'enfyra-run';\n" +
+      "import { createRuntime } from 'enfyra-run';\nimport { replayFixture } from 'enfyra-run/testing';\n" +
         "const runtime = await createRuntime({ config: { database: { schema: null } } });\n" +
         "const envelope = await runtime.run({ source: 'return 40 + 2' });\n" +
         "const fixture = await replayFixture('fixtures/requests/hello.json');\n" +

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../runtime/replay/compare.ts';
 import { parseDuration } from '../../runtime/replay/duration.ts';
-import { formatPath } from '../../runtime/replay/field-path.ts';
+import { formatPath } from '../../runtime/shared/field-path.ts';
 import { formatJson } from '../../runtime/replay/json-format.ts';
 import { findBadMatcher } from '../../runtime/replay/matchers.ts';
 import { refresh } from '../../runtime/replay/refresh.ts';

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRuntime, expectFixture, readState, replayFixture, seedState } from '../../runtime/index.ts';
+import { createRuntime } from '../../runtime/index.ts';
+import { expectFixture, readState, replayFixture, seedState } from '../../runtime/replay/testing.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 import { bareProject } from './support.ts';
 

@@ -14,10 +14,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A temp folder holding the project's hooks, fixtures and config, so runs never touch the repo's .enfyra/. */
+/** A temp folder holding the project's hooks, routes, flows, fixtures and config, so runs never touch the repo's .enfyra/. */
 export function scratchProject(extraFiles: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'enfyra-cli-'));
-  for (const entry of ['hooks', 'fixtures', 'enfyra.config.json']) {
+  for (const entry of ['hooks', 'routes', 'flows', 'fixtures', 'enfyra.config.json']) {
     cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   return writeTree(dir, extraFiles);

@@ -3,7 +3,7 @@
  * which field, expected vs actual. Shared by the text and JUnit reporters.
  */
 import type { Colors } from '../../shared/colors.ts';
-import { formatPath } from '../field-path.ts';
+import { formatPath } from '../../shared/field-path.ts';
 import type { StepMismatch } from '../check.ts';
 import type { FixtureResult, StepResult } from '../result.ts';
 import { formatValue } from './format-value.ts';

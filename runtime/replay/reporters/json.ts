@@ -3,7 +3,7 @@
  * the text report; a mismatch's `actual` (or `expected`) is left out when the
  * value is absent.
  */
-import { formatPath } from '../field-path.ts';
+import { formatPath } from '../../shared/field-path.ts';
 import type { FixtureResult, Summary } from '../result.ts';
 
 export function formatJsonReport(results: readonly FixtureResult[], summary: Summary): string {

@@ -1,5 +1,5 @@
 /** A CacheDriver that passes every call to another one; decorators override what they add to. */
-import type { CacheDriver, SlidingWindowResult } from '../cache/driver.ts';
+import type { CacheDriver, SlidingWindowResult } from './driver.ts';
 
 export abstract class ForwardingCacheDriver implements CacheDriver {
   protected abstract get target(): CacheDriver;

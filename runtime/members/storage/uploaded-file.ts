@@ -1,0 +1,64 @@
+/**
+ * `$ctx.$uploadedFile` for a local file, as Enfyra's upload middleware builds
+ * it (http/middlewares/file-upload.middleware.ts): multer stores the part in
+ * the temp folder as `enfyra-upload-<uuid>` and the script sees
+ * `{ originalname, mimetype, encoding, path, size, fieldname }`. Only POST and
+ * PATCH read uploads, and only from the field `file` (multer's
+ * `single('file')`: any other field fails the request with
+ * "Unexpected field" before a script runs).
+ */
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mime from 'mime-types';
+
+export interface UploadedFile {
+  originalname: string;
+  mimetype: string;
+  encoding: string;
+  path: string;
+  size: number;
+  fieldname: string;
+}
+
+export const UPLOAD_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH']);
+export const UPLOAD_FIELD = 'file';
+
+/** Multer's error for a part in another field: HTTP 500 in Enfyra (no status on the error). */
+export class UnexpectedFieldError extends Error {
+  override readonly name = 'MulterError';
+  readonly statusCode = 500;
+  readonly field: string;
+
+  constructor(field: string) {
+    super('Unexpected field');
+    this.field = field;
+  }
+}
+
+export interface PreparedUpload {
+  file: UploadedFile;
+  /** Removes the temp copy (call after the run). */
+  cleanup(): void;
+}
+
+/** Copies `source` to a temp upload the way multer stores one; the source is never touched. */
+export function prepareUpload(source: string, fieldname = UPLOAD_FIELD, mimetype?: string): PreparedUpload {
+  if (fieldname !== UPLOAD_FIELD) throw new UnexpectedFieldError(fieldname);
+  const stat = statSync(source);
+  if (!stat.isFile()) throw new Error(`${source} is not a file`);
+  const temp = path.join(tmpdir(), `enfyra-upload-${randomUUID()}`);
+  copyFileSync(source, temp);
+  return {
+    file: {
+      originalname: path.basename(source),
+      mimetype: mimetype ?? (mime.lookup(source) || 'application/octet-stream'),
+      encoding: '7bit',
+      path: temp,
+      size: stat.size,
+      fieldname,
+    },
+    cleanup: () => rmSync(temp, { force: true }),
+  };
+}

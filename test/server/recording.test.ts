@@ -1,0 +1,126 @@
+/**
+ * --record: a request becomes a fixture that replays green straight away,
+ * and fails with a readable difference once the hook's output changes.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { getJson, jsonInit, startDev } from './dev-process.ts';
+import { route, serverProject } from './support.ts';
+
+const RESTOCK = `const id = $ctx.$params.id;
+const found = await $ctx.$repos.products.find({ filter: { id: { _eq: id } } });
+const product = found.data[0];
+const before = await $ctx.$cache.get('restock:' + id);
+await $ctx.$cache.set('restock:' + id, (before || 0) + 1, 60000);
+await $ctx.$repos.products.update({ id, data: { stock: product.stock + 5 } });
+$ctx.$logs('restocked ' + product.name);
+return { id: product.id, name: product.name, stock: product.stock + 5, count: (before || 0) + 1, at: new Date().toISOString(), token: $ctx.$helpers.$crypto.randomUUID() };
+`;
+
+function project(): string {
+  return serverProject(
+    {
+      'routes/products.json': route({ path: '/products', publicMethods: ['GET', 'POST'] }),
+      'routes/restock.json': route({ path: '/restock/:id', availableMethods: ['POST'], handlers: { POST: { file: 'restock.js' } } }),
+      'routes/restock.js': RESTOCK,
+    },
+    { cache: { driver: 'sqlite' } },
+  );
+}
+
+function fixtures(dir: string): string[] {
+  return readdirSync(dir).map((f) => path.join(dir, f));
+}
+
+describe('recording requests as fixtures', () => {
+  it('request --record writes a fixture with the starting state it read; it replays green, and an edited hook fails it with a readable diff', async () => {
+    const dir = project();
+    // The local database drifts from the seed: a product the seed does not have, already restocked once.
+    const created = await runCli(['request', 'POST', '/products', '--body', '{"name":"Kettle","slug":"kettle","price":30,"stock":2}', '--json'], { cwd: dir });
+    const id = JSON.parse(created.stdout).data.data[0].id;
+    expect((await runCli(['request', 'POST', `/restock/${id}`, '--user', '1'], { cwd: dir })).code).toBe(0);
+
+    const recorded = await runCli(['request', 'POST', `/restock/${id}`, '--user', '1', '--record', 'recorded', '--json'], { cwd: dir });
+    expect(recorded.code).toBe(0);
+    expect(JSON.parse(recorded.stdout).data).toMatchObject({ name: 'Kettle', stock: 12, count: 2 });
+    const [file] = fixtures(path.join(dir, 'recorded'));
+    const fixture = JSON.parse(readFileSync(file!, 'utf8'));
+    expect(fixture).toMatchObject({
+      method: 'POST',
+      path: `/restock/${id}`,
+      request: { user: 1 },
+      state: {
+        cache: { [`restock:${id}`]: { value: 1 } },
+        tables: { products: [expect.objectContaining({ id, name: 'Kettle', stock: 7 })], enfyra_user: [expect.objectContaining({ id: 1 })] },
+      },
+      expect: {
+        statusCode: 200,
+        data: { statusCode: 200, id, name: 'Kettle', stock: 12, count: 2, at: { $regex: expect.any(String) }, token: { $regex: expect.any(String) }, message: 'Success', logs: ['restocked Kettle'] },
+        logs: ['restocked Kettle'],
+        cache: { [`restock:${id}`]: 2 },
+        tables: { products: { [String(id)]: expect.objectContaining({ stock: 12, updatedAt: { $regex: expect.any(String) } }) } },
+      },
+    });
+
+    const green = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(green.stdout).toMatch(/1 passed, 0 failed/);
+    expect(green.code).toBe(0);
+
+    writeFileSync(path.join(dir, 'routes/restock.js'), RESTOCK.replace('name: product.name,', 'name: product.name.toUpperCase(),'));
+    const red = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(red.code).toBe(1);
+    expect(red.stdout).toMatch(/0 passed, 1 failed/);
+    expect(red.stdout).toMatch(/data\.name/);
+    expect(red.stdout).toMatch(/"Kettle"/);
+    expect(red.stdout).toMatch(/"KETTLE"/);
+  });
+
+  it('dev --record writes one fixture per request, token users as user ids, errors included, and they replay green', async () => {
+    const dir = project();
+    const dev = await startDev(dir, ['--record', 'recorded']);
+    try {
+      expect((await getJson(`${dev.url}/restock/3`, { method: 'POST' })).status).toBe(401);
+      const token = await signFor(dir, 1);
+      const ok = await getJson(`${dev.url}/restock/3`, jsonInit('POST', {}, { authorization: `Bearer ${token}` }));
+      expect(ok.body).toMatchObject({ id: 3, count: 1 });
+      expect((await getJson(`${dev.url}/missing`)).status).toBe(404);
+      await dev.waitForLog(/recorded GET \/missing/);
+    } finally {
+      await dev.stop();
+    }
+    const files = fixtures(path.join(dir, 'recorded'));
+    expect(files.map((f) => path.basename(f)).sort()).toEqual(['get-missing.json', 'post-restock-3-2.json', 'post-restock-3.json']);
+    const authed = JSON.parse(readFileSync(path.join(dir, 'recorded/post-restock-3-2.json'), 'utf8'));
+    expect(authed.request).toEqual({ headers: { 'content-type': 'application/json' }, body: {}, user: 1 });
+    const replay = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(replay.stdout).toMatch(/3 passed, 0 failed/);
+    expect(replay.code).toBe(0);
+  });
+});
+
+describe('run --record', () => {
+  it('writes a fixture naming the hook, with the rows and keys it read; it replays green', async () => {
+    const dir = project();
+    const r = await runCli(['run', 'hooks/cache-first.js', '--params', 'id=2', '--record', 'recorded'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const [file] = fixtures(path.join(dir, 'recorded'));
+    const fixture = JSON.parse(readFileSync(file!, 'utf8'));
+    expect(fixture).toMatchObject({
+      hook: 'hooks/cache-first.js',
+      request: { params: { id: '2' } },
+      state: { tables: { user_definition: [expect.objectContaining({ id: 2, email: 'alice@example.com' })] } },
+      expect: { statusCode: 200, error: null, logs: ['User profile cached: 2'], cache: { 'user-profile:2': expect.objectContaining({ id: 2 }) } },
+    });
+    const replay = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(replay.stdout).toMatch(/1 passed, 0 failed/);
+  });
+});
+
+/** A token as the project's login would issue it, from the project's own secret. */
+async function signFor(dir: string, id: number): Promise<string> {
+  const { SignJWT } = await import('jose');
+  const secret = JSON.parse(readFileSync(path.join(dir, 'enfyra.config.json'), 'utf8')).helpers.jwtSecret as string;
+  return new SignJWT({ id }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+}

@@ -1,0 +1,88 @@
+/**
+ * Imports under runtime/ point one way: a folder may import its own files and the folders ranked below it,
+ * never one ranked at or above it (peers stay independent). The ranks are the architecture in one table.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../support/cli.ts';
+
+/** Lower ranks are lower layers. `runtime.ts` and `index.ts` at the top of runtime/ are the `runtime` unit. */
+export const LAYERS: Readonly<Record<string, number>> = {
+  shared: 0,
+  config: 1,
+  template: 2,
+  compile: 3,
+  sandbox: 4,
+  cache: 5,
+  repos: 5,
+  helpers: 6,
+  members: 7,
+  context: 8,
+  runtime: 9,
+  replay: 10,
+  server: 11,
+  cli: 12,
+};
+
+const RUNTIME = path.join(PROJECT_ROOT, 'runtime');
+
+function unitOf(file: string): string {
+  const rel = path.relative(RUNTIME, file);
+  const first = rel.split(path.sep)[0]!;
+  return first.endsWith('.ts') ? 'runtime' : first;
+}
+
+function sourceFiles(): string[] {
+  return readdirSync(RUNTIME, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.join(RUNTIME, f));
+}
+
+export interface Violation {
+  from: string;
+  to: string;
+}
+
+export function violations(files: readonly string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Violation[] {
+  const found: Violation[] = [];
+  for (const file of files) {
+    const from = unitOf(file);
+    const info = ts.preProcessFile(read(file), true, true);
+    for (const ref of info.importedFiles) {
+      if (!ref.fileName.startsWith('.')) continue;
+      const target = path.resolve(path.dirname(file), ref.fileName);
+      if (!target.startsWith(RUNTIME + path.sep)) continue;
+      const to = unitOf(target);
+      if (to === from) continue;
+      if (!(from in LAYERS) || !(to in LAYERS) || LAYERS[to]! >= LAYERS[from]!) {
+        found.push({ from: path.relative(PROJECT_ROOT, file), to: path.relative(PROJECT_ROOT, target) });
+      }
+    }
+  }
+  return found;
+}
+
+describe('layering of runtime/', () => {
+  it('every folder under runtime/ has a rank', () => {
+    const units = new Set(sourceFiles().map(unitOf));
+    expect([...units].filter((u) => !(u in LAYERS))).toEqual([]);
+  });
+
+  it('no import points up or sideways', () => {
+    expect(violations(sourceFiles())).toEqual([]);
+  });
+
+  it('the check itself catches an upward and a sideways import', () => {
+    const shared = path.join(RUNTIME, 'shared', 'probe.ts');
+    const cache = path.join(RUNTIME, 'cache', 'probe.ts');
+    const found = violations([shared, cache], (file) =>
+      file === shared ? `import { main } from '../cli/main.ts';` : `import type { Database } from '../repos/database.ts';`,
+    );
+    expect(found).toEqual([
+      { from: 'runtime/shared/probe.ts', to: 'runtime/cli/main.ts' },
+      { from: 'runtime/cache/probe.ts', to: 'runtime/repos/database.ts' },
+    ]);
+  });
+});
