@@ -3,7 +3,7 @@
 // Node can parse, so an older Node gets one clear line instead of a native-module crash.
 // isolated-vm needs --no-node-snapshot; when started some other way (plain `node bin/enfyra-run.js`),
 // re-run once with the flag.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
@@ -29,10 +29,13 @@ if (hasFlag) {
   // Everything is closed by now; if a driver still holds the loop open, do not hang the shell.
   setTimeout(() => process.exit(code), 200).unref();
 } else {
-  const child = spawnSync(
+  // The child gets the terminal's Ctrl-C itself; a signal sent to this process alone (kill, a supervisor)
+  // is passed on. The child is told a parent forwards, so the same Ctrl-C arriving twice counts once.
+  const child = spawn(
     process.execPath,
     ['--no-node-snapshot', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', env: { ...process.env, ENFYRA_RUN_SIGNAL_FORWARDED: '1' } },
   );
-  process.exit(child.status ?? 1);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGTERM' ? 143 : signal === 'SIGINT' ? 130 : 1)));
 }

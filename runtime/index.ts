@@ -2,9 +2,9 @@
  * Programmatic API, for users' own tests:
  *
  *   import { createRuntime } from 'enfyra-run';
- *   const runtime = await createRuntime({ configPath: 'enfyra.config.json' });
+ *   const runtime = await createRuntime();        // enfyra.config.json found from the working folder up
  *   const envelope = await runtime.run('hooks/hello.js', { params: { id: '1' } });
- *   await runtime.close();
+ *   await runtime.close();                         // optional: an idle runtime never holds the process open
  */
 export { createRuntime, Runtime } from './runtime.ts';
 export type { HookTarget, HookChainTargets, RuntimeOptions, RunOptions } from './runtime.ts';
@@ -22,3 +22,5 @@ export { HttpError } from './shared/http-errors.ts';
 export type { CacheDriver } from './cache/driver.ts';
 export { createCacheDriver } from './cache/create-driver.ts';
 export { ManualClock } from './cache/clock.ts';
+// Fixtures and state from your own tests: `enfyra-run/testing` (runtime/replay/testing.ts).
+export type { RuntimeStores } from './runtime.ts';

@@ -22,6 +22,7 @@ import { createCacheModule } from './cache/cache-module.ts';
 import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts';
 import { createReposModule } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
+import { keepAlive } from './shared/keep-alive.ts';
 import { createMemberModules } from './members/index.ts';
 import type { FetchAnswer, FetchModule } from './members/fetch/fetch-module.ts';
 import { loadFlows, type FlowRegistry } from './members/flows/format.ts';
@@ -60,6 +61,8 @@ export interface RuntimeOptions {
 export interface RunOptions {
   /** Table behind `$ctx.$repos.main` (default: config database.mainTable). */
   mainTable?: string;
+  /** Any warning fails the run, the warning as the message (`--strict`; default: config compat.strict). */
+  strict?: boolean;
   /** Told about every script the chain runs, as it finishes (the dev server's inspector and request traces). */
   onStep?: (step: ChainStep) => void;
 }
@@ -76,12 +79,21 @@ export interface ChainStep {
   outcome: InvocationOutcome;
 }
 
+/** The stores behind `$cache` and `$repos`, for tools that set up or read state around a run (replay's testing helpers). */
+export interface RuntimeStores {
+  readonly cache: { readonly driver: CacheDriver; readonly namespace: string };
+  readonly database: DatabaseSource;
+}
+
 export class Runtime {
   readonly config: ResolvedConfig;
+  /** See RuntimeStores. */
+  readonly stores: RuntimeStores;
   private readonly sandbox: Sandbox;
   private readonly hooks: HookLoader;
   private readonly env: Record<string, string>;
   private readonly closers: Array<() => Promise<void> | void>;
+  private closing: Promise<void> | null = null;
   /** `$helpers.$fetch`: the replayer installs its stubs here (`fetch.setAnswer`). */
   readonly fetch: FetchModule;
   private readonly counters: RunCounters;
@@ -92,10 +104,12 @@ export class Runtime {
     hooks: HookLoader,
     env: Record<string, string>,
     closers: Array<() => Promise<void> | void>,
+    stores: RuntimeStores,
     fetch: FetchModule,
     counters: RunCounters,
   ) {
     this.config = config;
+    this.stores = stores;
     this.sandbox = sandbox;
     this.hooks = hooks;
     this.env = env;
@@ -145,7 +159,8 @@ export class Runtime {
     ];
     const sandbox = new Sandbox(config.sandbox, modules);
     closers.push(() => sandbox.close());
-    return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers, members.fetch, counters);
+    const stores = { cache: { driver, namespace: config.cache.namespace }, database };
+    return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers, stores, members.fetch, counters);
   }
 
   /** Run one hook for one request; returns the DESIGN §6 envelope. */
@@ -171,7 +186,8 @@ export class Runtime {
     const mainTable = options.mainTable ?? this.config.database.mainTable;
     const run = (hook: HookSource, data: ContextData, kind: ScriptKind) => this.sandbox.invoke(hook, data, mainTable, kind);
     const invoke = options.onStep ? observed(run, hooks, options.onStep) : run;
-    const result = await runChain(invoke, hooks, initial);
+    // Connections are unref'd so an idle runtime never holds the process open; a run in flight does.
+    const result = await keepAlive(runChain(invoke, hooks, initial));
     if (!this.config.flows.runTriggered) return result;
     return { ...result, envelope: await runTriggeredFlows(this.flowDeps(), result.envelope, initial.user) };
   }
@@ -218,8 +234,19 @@ export class Runtime {
     return this.sandbox.poolSize;
   }
 
-  async close(): Promise<void> {
-    for (const close of this.closers.reverse().splice(0)) await close();
+  /**
+   * Stops whatever still runs (an interrupted hook's locks are given back by compare-and-delete, as at
+   * any hook end), then closes the cache, the database and the isolates. Safe to call more than once and
+   * from a signal handler while a run is in flight: every call settles when everything is closed.
+   */
+  close(): Promise<void> {
+    this.closing ??= keepAlive(
+      (async () => {
+        await this.sandbox.interrupt();
+        for (const close of this.closers.reverse().splice(0)) await close();
+      })(),
+    );
+    return this.closing;
   }
 
   private resolveHook(target: HookTarget): HookSource {

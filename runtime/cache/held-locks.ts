@@ -23,9 +23,13 @@ export async function settleLeakedLocks(
   driver: CacheDriver,
   release: boolean,
 ): Promise<void> {
+  // An interrupted hook never had the chance to release: give its locks back whatever the config says.
+  const giveBack = release || scope.interrupted;
   for (const [key, lock] of locks) {
-    const what = `$cache: the hook ended while still holding lock "${key}" (acquired, never released)`;
-    if (!release) {
+    const what = scope.interrupted
+      ? `$cache: the run was interrupted while the hook held lock "${key}"`
+      : `$cache: the hook ended while still holding lock "${key}" (acquired, never released)`;
+    if (!giveBack) {
       scope.warn('cache.lock-leaked', `${what}; it stays taken until its TTL runs out`);
       continue;
     }

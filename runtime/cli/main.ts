@@ -1,14 +1,13 @@
 /**
- * `enfyra-run`: the command-line contract of DESIGN §6. Exit codes: 0 the
+ * `enfyra-run`: the command-line contract of DESIGN §4. Exit codes: 0 the
  * hook answered below 400, 1 the hook failed, 2 usage or configuration error
  * (one line on stderr).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/load.ts';
-import { HookFileError } from '../compile/hook-loader.ts';
+import { reportFailure } from './report-failure.ts';
+import { keepAlive } from '../shared/keep-alive.ts';
 import { UsageError } from './usage-error.ts';
-import { runCommand } from './run-command.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -25,6 +24,8 @@ function version(): string {
   }
 }
 
+const CONFIG_HELP = 'config file (default: enfyra.config.json in this folder or the nearest one above, up to the project top folder)';
+
 export function buildProgram(): Command {
   const program = new Command('enfyra-run')
     .description('Run Enfyra hook scripts locally, sandboxed, with the same $ctx as production.')
@@ -36,19 +37,20 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
-  enfyra-run hooks/hello.js --params id=123 --json     run one hook (see: enfyra-run run --help)
+  enfyra-run init                                       a config, a hook and a fixture in this folder
+  enfyra-run hooks/hello.js --params id=123 --json      run one hook (see: enfyra-run run --help)
   enfyra-run dev --port 3000                            serve routes/ and every table over HTTP (inspector at /__enfyra)
   enfyra-run request GET '/products?limit=2' --json     one request through the same pipeline, no server
   enfyra-run replay                                     replay every fixture under fixtures/requests/
-  enfyra-run flow order-paid --payload '{"orderId":1}'  run a local flow (flows/order-paid.json)
-  enfyra-run db reset                                   recreate .enfyra/data.sqlite from fixtures/
+  enfyra-run flow welcome --payload '{"name":"Ada"}'    run a local flow (flows/welcome.json)
+  enfyra-run db reset                                   recreate the database tables from fixtures/
 
-Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME (cache namespace).`,
+Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL/MariaDB), NODE_NAME (cache namespace).`,
     );
 
   program
     .command('run <hook>', { isDefault: true })
-    .description('run one hook file (the default command: `enfyra-run hooks/x.js` is `enfyra-run run hooks/x.js`)')
+    .description('run one hook file (the default command: `enfyra-run hooks/x.js` is `enfyra-run run hooks/x.js`); "-" reads the hook from standard input')
     .option('--params <k=v|json>', '$ctx.$params: key=value (repeatable) or a JSON object', collect)
     .option('--query <k=v|json>', '$ctx.$query: key=value (repeatable) or a JSON object', collect)
     .option('--body <json|@file>', '$ctx.$body: JSON text or @path/to/file.json (its text is $ctx.$req.rawBody)')
@@ -60,8 +62,10 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME
     .option('--header <"name: value">', 'a request header (repeatable)', collect)
     .option('--ip <address>', '$ctx.$req.ip (default 127.0.0.1)')
     .option('--table <name>', 'the table behind $ctx.$repos.main')
-    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .option('--config <path>', CONFIG_HELP)
     .option('--json', 'print the result envelope as one JSON object')
+    .option('--strict', 'a warning fails the run (exit 1); default: compat.strict in the config')
+    .option('--watch', 'run again whenever the hook, the config or the schema changes (Ctrl-C to stop)')
     .option('--record <dir>', 'also write the run as a replayable fixture in this folder')
     .option('--file <path[:field]>', '$ctx.$uploadedFile: upload this file (POST/PATCH; Enfyra reads the field "file")')
     .option('--kind <kind>', 'run as preHook, handler, postHook, flowStep, websocket, bootstrap or graphql (that kind\'s $ctx)')
@@ -73,12 +77,22 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL), NODE_NAME
       `
 Examples:
   enfyra-run hooks/hello.js --params id=123
-  enfyra-run hooks/update-product.js --method PATCH --params id=1 --body '{"price": 9.5}' --json
-  REDIS_URL=redis://127.0.0.1:6379 enfyra-run hooks/cache-first.js --params id=1
+  enfyra-run hooks/invalidate-on-update.js --method PATCH --params id=1 --body '{"price": 12.5}' --json
+  enfyra-run hooks/cache-first.js --params id=1 --strict
+  enfyra-run - --params id=7 < hooks/hello.js
+  enfyra-run hooks/hello.js --watch
 
-Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
+Data prints as JSON (colored on a terminal), ready to paste into a fixture.
+Exit codes: 0 status < 400, 1 the hook failed (or warned, under --strict), 2 usage or configuration error,
+130 interrupted (Ctrl-C; a second Ctrl-C quits at once).`,
     )
     .action(async (hook: string, flags) => {
+      if (flags.watch) {
+        const { watchRun } = await import('./watch-command.ts');
+        process.exitCode = await watchRun(hook, flags);
+        return;
+      }
+      const { runCommand } = await import('./run-command.ts');
       process.exitCode = await runCommand(hook, flags);
     });
 
@@ -88,7 +102,7 @@ Exit codes: 0 status < 400, 1 the hook failed, 2 usage or configuration error.`,
     .option('--port <n>', 'port to listen on (default 1105, Enfyra\'s; 0 picks a free one)', (v) => parsePortFlag(v))
     .option('--host <address>', 'address to listen on (default 127.0.0.1)')
     .option('--record <dir>', 'write every request as a replayable fixture in this folder')
-    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .option('--config <path>', CONFIG_HELP)
     .addHelpText(
       'after',
       `
@@ -107,7 +121,7 @@ Stop with Ctrl-C: requests in flight finish, held locks are released, exit code 
     .option('--user <id|json|@file>', 'a user id: signs a token for that enfyra_user row; or a JSON object used as $user (default: anonymous)')
     .option('--header <"name: value">', 'a request header (repeatable)', collect)
     .option('--record <dir>', 'write the request as a replayable fixture in this folder')
-    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .option('--config <path>', CONFIG_HELP)
     .option('--json', 'print the result envelope as one JSON object (data: the response body)')
     .option('--strict', 'warnings fail the request (exit 1)')
     .addHelpText(
@@ -126,16 +140,37 @@ Exit codes: 0 status < 400, 1 status >= 400 (or a warning with --strict), 2 usag
 
   program
     .command('replay [paths...]')
-    .description('replay recorded fixture requests against their hooks (for CI); default path: the fixtures folder')
-    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .description('replay recorded fixture requests against their hooks (for CI); default path: fixtures/requests/')
+    .option('--config <path>', CONFIG_HELP)
     .addOption(new Option('--reporter <name>', 'output format').choices(['text', 'json', 'junit']).default('text'))
-    .option('--out <file>', 'write the json/junit report to this file (the text report still goes to stdout)')
-    .option('--update', 'rewrite expected values in fixture files from the actual results')
+    .option('--out <file>', 'write the json/junit report to this file, its folder created if missing (the text report still goes to stdout)')
+    .option('--update', 'rewrite expected values in fixture files from the actual results (never a syntax error)')
     .option('--real', 'use the configured cache and database instead of fresh in-memory copies')
     .option('--jobs <n>', 'fixture files run at once', (v) => positiveInt('--jobs', v))
     .option('--filter <text>', 'only fixtures whose file or name contains text')
+    .option('--strict', 'a fixture whose hooks warn fails; default: compat.strict in the config')
+    .option('--watch', 'replay again whenever a hook, a fixture, the config or the schema changes (Ctrl-C to stop)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  enfyra-run replay                                      every fixture under fixtures/requests/
+  enfyra-run replay fixtures/requests/hello.json         one file (or a folder)
+  enfyra-run replay --filter rate-limit --strict
+  enfyra-run replay --reporter junit --out reports/replay.xml
+  enfyra-run replay --update                             rewrite expectations from what the hooks return now
+  enfyra-run replay --watch
+
+Exit codes: 0 all passed, 1 a fixture failed, 2 a fixture file is invalid (or a usage/configuration error),
+130 interrupted.`,
+    )
     .action(async (paths: string[], flags) => {
       // Loaded when used: the replay machinery is not part of `enfyra-run <hook>` start-up.
+      if (flags.watch) {
+        const { watchReplay } = await import('./watch-command.ts');
+        process.exitCode = await watchReplay(paths, flags);
+        return;
+      }
       const { replayCommand } = await import('./replay-command.ts');
       process.exitCode = await replayCommand(paths, flags);
     });
@@ -145,20 +180,50 @@ Exit codes: 0 status < 400, 1 status >= 400 (or a warning with --strict), 2 usag
     .description('run a local flow (config flows.dir) as Enfyra\'s flow worker runs a triggered job')
     .option('--payload <json|@file>', '$ctx.$flow.$payload (and $ctx.$body) of every step')
     .option('--user <json|@file>', 'the user who triggered it ($ctx.$user; default null, as for a schedule)')
-    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .option('--config <path>', CONFIG_HELP)
     .option('--json', 'print the result envelope as one JSON object')
     .action(async (name: string, flags) => {
       const { flowCommand } = await import('./flow-command.ts');
       process.exitCode = await flowCommand(name, flags);
     });
 
-  const db = program.command('db').description('manage the embedded SQLite database');
+  const db = program
+    .command('db')
+    .description('manage the database behind $ctx.$repos (the SQLite file, or PostgreSQL/MySQL/MariaDB from DATABASE_URL)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  enfyra-run db reset
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/test enfyra-run db reset`,
+    )
+    // `enfyra-run db` alone: its help, on stdout, as for --help.
+    .action(() => {
+      db.outputHelp();
+    });
   db.command('reset')
-    .description('recreate the database from the schema and seed files under fixtures/')
-    .option('--config <path>', 'config file (default ./enfyra.config.json)')
+    .description('drop and recreate the tables from the schema and seed files under fixtures/ (deletes their rows)')
+    .option('--config <path>', CONFIG_HELP)
     .action(async (flags) => {
       const { dbResetCommand } = await import('./db-command.ts');
       process.exitCode = await dbResetCommand(flags);
+    });
+
+  program
+    .command('init [folder]')
+    .description('set up a project: config, a hook, a fixture, jsconfig.json and the $ctx types; never overwrites a file without --force')
+    .option('--force', 'overwrite files that already exist')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  enfyra-run init                  in this folder (empty, or an existing project)
+  enfyra-run init my-hooks         in a new folder
+  enfyra-run init --force          put back the starter files, overwriting them`,
+    )
+    .action(async (folder: string | undefined, flags) => {
+      const { initCommand } = await import('./init-command.ts');
+      process.exitCode = await initCommand(folder ?? '.', flags);
     });
 
   return program;
@@ -178,29 +243,16 @@ function positiveInt(flag: string, value: string): number {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // No arguments: what the tool does and how to start, as --help says it.
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    // Connections are unref'd (an idle runtime never holds a program open): the command holds it open itself.
+    await keepAlive(program.parseAsync(argv, { from: 'user' }));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportFailure(err);
   }
-}
-
-function reportFailure(err: unknown): number {
-  if (err instanceof CommanderError) {
-    // --help and --version end through here too.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-    process.stderr.write(`enfyra-run: ${oneLine(err.message.replace(/^error: /, ''))} (see enfyra-run --help)\n`);
-    return 2;
-  }
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof HookFileError) {
-    process.stderr.write(`enfyra-run: ${oneLine(err.message)}\n`);
-    return 2;
-  }
-  process.stderr.write(`enfyra-run: internal error: ${oneLine((err as Error)?.stack ?? String(err))}\n`);
-  return 1;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -1,14 +1,10 @@
-/** Human-readable output: colors only on a TTY and never when NO_COLOR is set. */
-import { inspect } from 'node:util';
-import pc from 'picocolors';
+/** Human-readable output of a run: status line, data as JSON, warnings, logs. */
 import type { Envelope } from '../context/envelope.ts';
+import type { Colors } from '../shared/colors.ts';
+import { formatWarning, type Warning } from '../shared/diagnostics.ts';
+import { jsonText } from './json-text.ts';
 
-export type Colors = ReturnType<typeof pc.createColors>;
-
-export function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Colors {
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-  return pc.createColors(Boolean(stream.isTTY) && !noColor);
-}
+export { colorsFor, type Colors } from '../shared/colors.ts';
 
 export function formatEnvelope(hook: string, envelope: Envelope, c: Colors): string {
   const ok = envelope.statusCode < 400;
@@ -16,16 +12,22 @@ export function formatEnvelope(hook: string, envelope: Envelope, c: Colors): str
   const lines = [`${ok ? c.green('✔') : c.red('✖')} ${status} ${c.bold(hook)} ${c.dim(`(${envelope.durationMs} ms)`)}`];
   if (envelope.error) {
     lines.push(`${c.red(envelope.error.name)}: ${envelope.error.message}`);
-    if (envelope.error.details?.length) lines.push(c.dim(`details: ${JSON.stringify(envelope.error.details)}`));
+    if (envelope.error.details?.length) lines.push(c.bold('details:'), indent(jsonText(envelope.error.details, c)));
   } else {
-    lines.push(c.bold('data:'));
-    lines.push(indent(inspect(envelope.data, { depth: 8, colors: c.isColorSupported, breakLength: 100 })));
+    lines.push(c.bold('data:'), indent(jsonText(envelope.data, c)));
   }
+  if (envelope.effects.length) lines.push(c.bold('effects:'), indent(jsonText(envelope.effects, c)));
+  lines.push(...warningLines(envelope.warnings, c));
   if (envelope.logs.length) {
     lines.push(c.bold('logs:'));
     for (const line of envelope.logs) lines.push(indent(line.startsWith('[enfyra-run]') ? c.yellow(line) : line));
   }
   return lines.join('\n') + '\n';
+}
+
+/** One yellow line per warning, `warning: hooks/x.js:12:5: message [code]`, as editors and terminals link it. */
+export function warningLines(warnings: readonly Warning[], c: Colors): string[] {
+  return warnings.map((w) => c.yellow(`warning: ${formatWarning(w)}`));
 }
 
 function indent(text: string): string {

@@ -1,18 +1,20 @@
 /**
  * `enfyra-run replay [paths...]`: replays fixture files (format: README, "Replaying fixture requests")
  * and reports. Exit codes: 0 all passed, 1 a fixture failed, 2 a fixture file
- * is invalid (or a usage/config error). The text report always ends with the
- * line `N passed, N failed`.
+ * is invalid (or a usage/config error), 130 interrupted. The text report
+ * always ends with the line `N passed, N failed`.
  */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { loadConfig } from '../config/load.ts';
+import path from 'node:path';
+import { loadConfig, type ResolvedConfig } from '../config/load.ts';
 import { Progress } from '../replay/reporters/progress.ts';
 import { formatFixture, formatSummary } from '../replay/reporters/text.ts';
 import { formatJsonReport } from '../replay/reporters/json.ts';
 import { formatJunitReport } from '../replay/reporters/junit.ts';
 import { DEFAULT_JOBS, runReplay, type RunOutcome } from '../replay/runner.ts';
 import { colorsFor } from './output.ts';
+import { watchForInterrupt } from './interrupt.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface ReplayFlags {
@@ -23,14 +25,22 @@ export interface ReplayFlags {
   real?: boolean;
   jobs?: number;
   filter?: string;
+  strict?: boolean;
 }
 
 /** Fixture files per process below which another process costs more than it saves. */
 const FILES_PER_PROCESS = 16;
 
 export async function replayCommand(paths: string[], flags: ReplayFlags): Promise<number> {
-  const reporter = flags.reporter ?? 'text';
   const config = loadConfig({ configPath: flags.config });
+  // Checked before the run, never after it: a report that cannot be written is a usage error up front.
+  if (flags.out !== undefined) prepareReportFile(flags.out);
+  return replayOnce(paths, flags, config);
+}
+
+/** One replay run with Ctrl-C handled (the watch loop calls it again on every change). */
+export async function replayOnce(paths: string[], flags: ReplayFlags, config: ResolvedConfig): Promise<number> {
+  const reporter = flags.reporter ?? 'text';
   const jobs = flags.jobs ?? DEFAULT_JOBS;
   // Text goes to stdout unless a json/junit report does.
   const textOut = reporter === 'text' || flags.out !== undefined;
@@ -42,26 +52,48 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     progress.render();
   };
 
-  const outcome = await runReplay({
-    config,
-    cwd: process.cwd(),
-    paths,
-    filter: flags.filter,
-    real: flags.real,
-    update: flags.update,
-    jobs,
-    onPlan: (total) => progress.start(total),
-    onWarning(message) {
+  const abort = new AbortController();
+  let finished: Promise<unknown> = Promise.resolve();
+  const interrupt = watchForInterrupt({
+    what: 'stopping the running fixtures, giving back their locks, closing connections',
+    stop: async () => {
       progress.clear();
-      process.stderr.write(`enfyra-run: ${message}\n`);
+      abort.abort();
+      await finished.catch(() => {});
     },
-    onResult(result) {
-      progress.tick();
-      write(formatFixture(result, c));
-    },
-    workerCount: (files) => workerCount(files, jobs),
   });
-  progress.clear();
+  let outcome: RunOutcome;
+  try {
+    const run = runReplay({
+      config,
+      cwd: process.cwd(),
+      paths,
+      filter: flags.filter,
+      real: flags.real,
+      update: flags.update,
+      strict: flags.strict,
+      signal: abort.signal,
+      jobs,
+      onPlan: (total) => progress.start(total),
+      onWarning(message) {
+        progress.clear();
+        process.stderr.write(`enfyra-run: ${message}\n`);
+      },
+      onResult(result) {
+        if (abort.signal.aborted) return;
+        progress.tick();
+        write(formatFixture(result, c));
+      },
+      workerCount: (files) => workerCount(files, jobs),
+    });
+    finished = run;
+    outcome = await run;
+  } finally {
+    progress.clear();
+    await interrupt.stopped;
+    interrupt.dispose();
+  }
+  if (interrupt.code !== null) return interrupt.code;
 
   if (outcome.results.length === 0) {
     process.stderr.write(`enfyra-run: no fixture files found${flags.filter ? ` matching "${flags.filter}"` : ''}\n`);
@@ -81,6 +113,31 @@ function reportText(reporter: string, outcome: RunOutcome): string | null {
 
 function textReport(outcome: RunOutcome): string {
   return outcome.results.map((r) => formatFixture(r)).join('') + formatSummary(outcome.summary, outcome.results.length);
+}
+
+/** The report's folder is created now (`--out reports/x.xml` with no reports/ yet), and checked writable. */
+export function prepareReportFile(file: string): void {
+  const absolute = path.resolve(file);
+  const fail = (why: string): never => {
+    throw new UsageError(`--out ${file}: ${why}`);
+  };
+  try {
+    mkdirSync(path.dirname(absolute), { recursive: true });
+  } catch (err) {
+    fail(`cannot create its folder ${path.dirname(absolute)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let existing;
+  try {
+    existing = statSync(absolute);
+  } catch {
+    existing = null;
+  }
+  if (existing?.isDirectory()) fail('is a folder; give a file name, like reports/replay.xml');
+  try {
+    accessSync(existing ? absolute : path.dirname(absolute), constants.W_OK);
+  } catch (err) {
+    fail(`cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 function writeReport(file: string, text: string): void {

@@ -1,51 +1,91 @@
-import { loadConfig } from '../config/load.ts';
-import { Runtime } from '../runtime.ts';
-import { exitCodeFor } from '../context/envelope.ts';
+/** `enfyra-run <hook>`: one hook, one request, the envelope on stdout. */
+import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.ts';
+import { Runtime, type HookTarget } from '../runtime.ts';
+import { exitCodeFor, type Envelope } from '../context/envelope.ts';
+import type { HookRequest } from '../context/request.ts';
+import { formatWarning } from '../shared/diagnostics.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { requestFromFlags, type RequestFlags } from './request-flags.ts';
 import { colorsFor, formatEnvelope } from './output.ts';
+import { watchForInterrupt } from './interrupt.ts';
+import { readStdinHook, STDIN_FILENAME, STDIN_HOOK } from './stdin-hook.ts';
 import { argsFromFlags, kindFromFlags, uploadFromFlags, writeStreamedBody, type MemberFlags } from './member-flags.ts';
-import type { Envelope } from '../context/envelope.ts';
 
 export interface RunFlags extends RequestFlags, MemberFlags {
   config?: string;
   json?: boolean;
   table?: string;
+  strict?: boolean;
   record?: string;
 }
 
 export async function runCommand(hook: string, flags: RunFlags): Promise<number> {
   const request = requestFromFlags(flags);
+  const config = loadConfig({ configPath: flags.config });
+  const target: HookTarget = hook === STDIN_HOOK ? await readStdinHook() : hook;
+  return runOnce(hook === STDIN_HOOK ? STDIN_FILENAME : hook, target, request, flags, config);
+}
+
+/** One run with its own runtime (opened and closed around it), Ctrl-C handled. */
+export async function runOnce(
+  label: string,
+  target: HookTarget,
+  request: HookRequest,
+  flags: RunFlags,
+  config: ResolvedConfig,
+): Promise<number> {
   const kind = kindFromFlags(flags);
   const args = argsFromFlags(flags);
-  const config = loadConfig({ configPath: flags.config });
+  const strict = flags.strict ?? config.compat.strict;
   const upload = uploadFromFlags(flags, request);
-  if (upload && 'rejected' in upload) return report(hook, upload.rejected, flags);
+  if (upload && 'rejected' in upload) return report(label, upload.rejected, flags, strict);
   if (upload) request.file = upload.upload.file;
   if (flags.record) {
     try {
+      if (typeof target !== 'string') throw new UsageError('--record needs a hook file (a hook from standard input has no file to name in the fixture)');
       const { recordRun } = await import('./record-run.ts');
-      return report(hook, await recordRun(hook, request, config, flags.record, flags.table), flags);
+      return report(label, await recordRun(target, request, config, flags.record, flags.table), flags, strict);
     } finally {
       upload?.upload.cleanup();
     }
   }
   const runtime = await Runtime.create({ config });
+  const interrupt = watchForInterrupt({
+    what: 'stopping the hook, giving back the locks it holds, closing connections',
+    stop: () => runtime.close(),
+  });
   try {
+    const options = { mainTable: flags.table, strict };
     const envelope =
       flags.kind === undefined
-        ? await runtime.run(hook, request, { mainTable: flags.table })
-        : await runtime.runKind(hook, kind, request, { mainTable: flags.table, event: flags.event, args });
-    return report(hook, envelope, flags);
+        ? await runtime.run(target, request, options)
+        : await runtime.runKind(target, kind, request, { ...options, event: flags.event, args });
+    if (interrupt.code !== null) return interrupt.code;
+    // A configuration problem a $ctx member met (the database does not match the schema): exit 2, one line.
+    if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
+    return report(label, envelope, flags, strict);
   } finally {
     upload?.upload.cleanup();
     await runtime.close();
+    await interrupt.stopped;
+    interrupt.dispose();
   }
 }
 
-function report(hook: string, envelope: Envelope, flags: RunFlags): number {
+function report(label: string, envelope: Envelope, flags: RunFlags, strict: boolean): number {
   const body = writeStreamedBody(envelope, flags);
   // The streamed body took stdout: the summary goes to stderr.
   const out = body === 'stdout' ? process.stderr : process.stdout;
-  out.write(flags.json ? JSON.stringify(envelope) + '\n' : formatEnvelope(hook, envelope, colorsFor(out)));
-  return exitCodeFor(envelope);
+  out.write(flags.json ? JSON.stringify(envelope) + '\n' : formatEnvelope(label, envelope, colorsFor(out)));
+  return strictExitCode(envelope, strict);
+}
+
+/** Under --strict a run with warnings fails (exit 1), whatever its status; the reason goes to stderr. */
+export function strictExitCode(envelope: Envelope, strict: boolean): number {
+  const code = exitCodeFor(envelope);
+  if (!strict || code !== 0 || envelope.warnings.length === 0) return code;
+  const [first] = envelope.warnings;
+  const more = envelope.warnings.length > 1 ? ` (and ${envelope.warnings.length - 1} more)` : '';
+  process.stderr.write(`enfyra-run: --strict: a warning fails the run: ${formatWarning(first!)}${more}\n`);
+  return 1;
 }

@@ -1,4 +1,2 @@
-/** A mistake in how the CLI was called: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+// The class lives in shared/ so lower layers (replay's file discovery) can throw it too.
+export { UsageError } from '../shared/usage-error.ts';

@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { compileScript } from './compile.ts';
 import type { CompiledHook, ScriptLanguage } from './hook-source.ts';
+import { decodeUtf8, NotUtf8Error } from '../shared/utf8.ts';
 
 /** A hook file that cannot be read: the CLI reports it as a usage error (exit 2). */
 export class HookFileError extends Error {
@@ -19,8 +20,6 @@ interface CacheEntry {
   readonly size: number;
   readonly result: { hook: CompiledHook } | { error: unknown };
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class HookLoader {
   private readonly cache = new Map<string, CacheEntry>();
@@ -75,10 +74,10 @@ function readHookText(absolute: string, file: string): string {
     throw new HookFileError(`cannot read hook file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {
-    // A byte-order mark is dropped, as editors do.
-    return utf8.decode(bytes);
-  } catch {
-    throw new HookFileError(`hook file ${file} is not UTF-8 text (Enfyra stores scripts as UTF-8); convert it, e.g. iconv -f latin1 -t utf-8`);
+    return decodeUtf8(bytes);
+  } catch (err) {
+    if (!(err instanceof NotUtf8Error)) throw err;
+    throw new HookFileError(`hook file ${file} is ${err.message}; Enfyra stores scripts as UTF-8 (e.g. iconv -f latin1 -t utf-8)`);
   }
 }
 

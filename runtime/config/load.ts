@@ -2,12 +2,22 @@
  * Loads enfyra.config.json, validates it, applies the environment overrides
  * (REDIS_URL, DATABASE_URL, NODE_NAME) and resolves relative paths against
  * the config file's folder.
+ *
+ * Without --config the file is looked for the way other tools look for
+ * theirs: in the working folder, then each folder above it, stopping after
+ * the project's top folder (the first one holding package.json or .git) or
+ * at the filesystem root. No file found: the defaults, with paths relative to
+ * that top folder (or the working folder when there is none).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { NotUtf8Error, readUtf8File } from '../shared/utf8.ts';
 import { configSchema, type EnfyraConfig, type EnfyraConfigInput } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'enfyra.config.json';
+
+/** A folder holding one of these is a project's top folder: the config search goes no higher. */
+export const PROJECT_MARKERS: readonly string[] = ['package.json', '.git'];
 
 /** A usage or configuration problem: the CLI prints its message on one line and exits 2. */
 export class ConfigError extends Error {
@@ -22,38 +32,50 @@ export interface ResolvedConfig extends EnfyraConfig {
 }
 
 export interface LoadOptions {
-  /** Path given by --config; when absent, ./enfyra.config.json is used if it exists. */
+  /** Path given by --config; when absent, enfyra.config.json is looked for from `cwd` upward. */
   configPath?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
 
+export interface ConfigLocation {
+  /** The config file found, or null. */
+  file: string | null;
+  /** The folder relative paths resolve against: the file's folder, else the project's top folder, else `cwd`. */
+  root: string;
+}
+
+/** Where the config is when no --config is given (see the file comment). */
+export function findConfig(cwd: string): ConfigLocation {
+  const start = path.resolve(cwd);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, DEFAULT_CONFIG_FILE);
+    if (existsSync(file)) return { file, root: dir };
+    if (PROJECT_MARKERS.some((marker) => existsSync(path.join(dir, marker)))) return { file: null, root: dir };
+    if (path.dirname(dir) === dir) return { file: null, root: start };
+  }
+}
+
 export function loadConfig(options: LoadOptions = {}): ResolvedConfig {
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.configPath !== undefined;
-  const file = path.resolve(cwd, options.configPath ?? DEFAULT_CONFIG_FILE);
-  let raw: unknown = {};
-  let text: string | null = null;
+  const location: ConfigLocation =
+    options.configPath !== undefined ? { file: path.resolve(cwd, options.configPath), root: '' } : findConfig(cwd);
+  if (location.file === null) return resolveConfig({}, { root: location.root, file: null, env: options.env ?? process.env });
+  const file = location.file;
+  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readUtf8File(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (explicit || code !== 'ENOENT') {
-      throw new ConfigError(`cannot read config ${file}: ${code ?? (err as Error).message}`);
-    }
+    if (err instanceof NotUtf8Error) throw new ConfigError(`config ${file} is ${err.message}`);
+    throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (text !== null) {
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new ConfigError(`config ${file} is not valid JSON: ${(err as Error).message}`);
-    }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config ${file} is not valid JSON: ${(err as Error).message}`);
   }
-  return resolveConfig(raw as EnfyraConfigInput, {
-    root: text === null ? cwd : path.dirname(file),
-    file: text === null ? null : file,
-    env: options.env ?? process.env,
-  });
+  return resolveConfig(raw as EnfyraConfigInput, { root: path.dirname(file), file, env: options.env ?? process.env });
 }
 
 /** Validate an in-memory config object (the programmatic API uses this too). */
@@ -74,6 +96,7 @@ export function resolveConfig(
   const config = applyEnv(parsed.data, where.env ?? {});
   // ':memory:' is SQLite's name for a private in-memory database, not a file.
   const abs = (p: string) => (p === ':memory:' ? p : path.resolve(where.root, p));
+  const optional = (p: string | null) => (p === null ? null : abs(p));
   return {
     ...config,
     hooksDir: abs(config.hooksDir),
@@ -83,8 +106,8 @@ export function resolveConfig(
     database: {
       ...config.database,
       sqlitePath: abs(config.database.sqlitePath),
-      schema: abs(config.database.schema),
-      seed: abs(config.database.seed),
+      schema: optional(config.database.schema),
+      seed: optional(config.database.seed),
     },
     flows: { ...config.flows, dir: abs(config.flows.dir) },
     storage: { ...config.storage, dir: abs(config.storage.dir) },

@@ -67,9 +67,12 @@ export const databaseSchema = z.strictObject({
   url: z.string().min(1).optional(),
   /** The SQLite file, created from schema + seed on first use (when no sqlite: url is given). */
   sqlitePath: z.string().min(1).default('.enfyra/data.sqlite'),
-  /** Schema and seed files (see README, "Fixtures: schema and seed"). */
-  schema: z.string().min(1).default('fixtures/schema.json'),
-  seed: z.string().min(1).default('fixtures/seed.json'),
+  /**
+   * Schema and seed files (see README, "Fixtures: schema and seed"). null: no database at all (a project
+   * whose hooks never use `$repos`); a schema file that does not exist counts the same until `$repos` is used.
+   */
+  schema: z.string().min(1).nullable().default('fixtures/schema.json'),
+  seed: z.string().min(1).nullable().default('fixtures/seed.json'),
   /** Prepended to every physical table name, so several apps or runs can share one database. */
   tablePrefix: z
     .string()
@@ -113,6 +116,11 @@ export const packagesSchema = z.strictObject({
   cacheDir: z.string().min(1).default('.enfyra/packages'),
 });
 
+export const compatSchema = z.strictObject({
+  /** Every portability or trap warning fails the run (exit 1), as `--strict` does: for CI gates. */
+  strict: z.boolean().default(false),
+});
+
 export const configSchema = z.strictObject({
   /** "development" allows development-only conveniences (the placeholder JWT secret). */
   mode: z.enum(['development', 'production']).default('development'),
@@ -128,6 +136,7 @@ export const configSchema = z.strictObject({
   fetch: fetchSchema.default(() => fetchSchema.parse({})),
   storage: storageSchema.default(() => storageSchema.parse({})),
   packages: packagesSchema.default(() => packagesSchema.parse({})),
+  compat: compatSchema.default(() => compatSchema.parse({})),
   /** Extra variable names (or trailing-* prefixes) to keep out of $ctx.$env. */
   envDeny: z.array(z.string().min(1)).default([]),
 });
@@ -142,4 +151,5 @@ export type FlowsConfig = z.infer<typeof flowsSchema>;
 export type FetchConfig = z.infer<typeof fetchSchema>;
 export type StorageConfig = z.infer<typeof storageSchema>;
 export type PackagesConfig = z.infer<typeof packagesSchema>;
+export type CompatConfig = z.infer<typeof compatSchema>;
 export type EnfyraConfigInput = z.input<typeof configSchema>;

@@ -6,7 +6,7 @@
 import type { Envelope } from '../context/envelope.ts';
 import type { Row } from '../repos/repository.ts';
 import { compare, type Mismatch } from './compare.ts';
-import { ownValue } from './json-value.ts';
+import { ownValue } from '../shared/json-value.ts';
 import type { ExpectSpec } from './schema.ts';
 
 export interface StepActual {

@@ -5,7 +5,7 @@
  * length). Matchers (matchers.ts) work in both modes.
  */
 import type { PathSegment } from '../shared/field-path.ts';
-import { isPlainObject, ownValue } from './json-value.ts';
+import { isPlainObject, ownValue } from '../shared/json-value.ts';
 import { asMatcher, satisfies } from './matchers.ts';
 
 export type Mode = 'exact' | 'subset';

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/usage-error.ts';
+import { UsageError } from '../shared/usage-error.ts';
 
 export interface DiscoverOptions {
   /** Files never taken as fixtures even when inside a folder walked (the schema and seed). */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatPath, type PathSegment } from '../shared/field-path.ts';
+import { formatFixtureField, type PathSegment } from '../shared/field-path.ts';
 
 /** A fixture file that cannot be replayed: names the field at fault. */
 export class FixtureError extends Error {
@@ -8,7 +8,7 @@ export class FixtureError extends Error {
 
   constructor(path: readonly PathSegment[] | null, message: string) {
     super(message);
-    this.field = path === null ? null : formatPath(path);
+    this.field = path === null ? null : formatFixtureField(path);
   }
 }
 

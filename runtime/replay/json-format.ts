@@ -3,7 +3,7 @@
  * they fit, larger ones break one member per line. Used when --update
  * rewrites a fixture.
  */
-import { isPlainObject } from './json-value.ts';
+import { isPlainObject } from '../shared/json-value.ts';
 
 const WIDTH = 120;
 

@@ -2,8 +2,8 @@
  * Reads one fixture file: JSON text → schema check → a runnable Fixture, or
  * an InvalidFixture naming the file and the field at fault.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { NotUtf8Error, readUtf8File } from '../shared/utf8.ts';
 import { displayPath as displayName } from '../shared/display-path.ts';
 import { FixtureError, fromZod } from './fixture-error.ts';
 import type { Fixture, InvalidFixture } from './model.ts';
@@ -34,8 +34,9 @@ export function loadFixture(file: string, context: LoadContext): LoadResult {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readUtf8File(file);
   } catch (err) {
+    if (err instanceof NotUtf8Error) throw new FixtureError(null, err.message);
     throw new FixtureError(null, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }

@@ -8,7 +8,7 @@
  *   { "$regex": "^ab" }         a string matching the pattern
  *   { "$match": { ... } }       subset match at this spot (inside an exact `data`)
  */
-import { isPlainObject, typeOf } from './json-value.ts';
+import { isPlainObject, typeOf } from '../shared/json-value.ts';
 
 export const MATCHER_NAMES = ['$any', '$absent', '$type', '$regex', '$match'] as const;
 export type MatcherName = (typeof MATCHER_NAMES)[number];

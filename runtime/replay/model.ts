@@ -55,7 +55,7 @@ export interface Fixture {
 export interface InvalidFixture {
   file: string;
   displayPath: string;
-  /** The offending field (`steps[2].expect.statusCode`), or null when the file itself is the problem. */
+  /** The offending field (`expect.statusCode in step 3`), or null when the file itself is the problem. */
   field: string | null;
   message: string;
 }

@@ -11,8 +11,9 @@ import type { HookRequest } from '../context/request.ts';
 import { parseDuration } from './duration.ts';
 import { FixtureError, fromZod } from './fixture-error.ts';
 import type { PathSegment } from '../shared/field-path.ts';
-import { isPlainObject } from './json-value.ts';
+import { isPlainObject } from '../shared/json-value.ts';
 import { findBadMatcher } from './matchers.ts';
+import { checkExpectedTables, checkStateTables, checkTable, type TableContext } from './table-check.ts';
 import { DEFAULT_START_TIME, type Fixture, type Step } from './model.ts';
 import {
   advanceStepSchema,
@@ -27,8 +28,8 @@ import {
 export interface NormalizeContext {
   /** Hook paths in fixtures are relative to this folder (the project root). */
   root: string;
-  /** Tables of the database schema; when given, fixtures naming others are invalid. */
-  tables?: ReadonlySet<string>;
+  /** The database schema; when given, fixtures naming other tables or columns are invalid. */
+  tables?: TableContext;
 }
 
 interface Target {
@@ -44,6 +45,7 @@ type Normalized = Omit<Fixture, 'file' | 'displayPath' | 'name'>;
 export function normalizeFixture(spec: FixtureSpec, raw: Record<string, unknown>, context: NormalizeContext): Normalized {
   if (spec.hook !== undefined && spec.chain !== undefined) throw new FixtureError(['chain'], 'use either "hook" or "chain", not both');
   if (spec.state) checkState(spec.state, ['state'], context);
+  if (spec.table !== undefined && context.tables) checkTable(spec.table, ['table'], context.tables);
   const env = spec.env ?? {};
   const single = spec.expect !== undefined;
   const rawSteps: unknown[] = single ? [{ expect: raw.expect }] : (spec.steps ?? []);
@@ -72,6 +74,7 @@ export function normalizeFixture(spec: FixtureSpec, raw: Record<string, unknown>
     const targetAt = ownTarget ? at : [];
     const expectPath = single ? ['expect'] : [...at, 'expect'];
     checkExpect(own.expect, expectPath, context);
+    if (own.table !== undefined && context.tables) checkTable(own.table, [...at, 'table'], context.tables);
     return {
       ...base(own.name),
       kind: 'request',
@@ -148,17 +151,11 @@ function resolveHook(root: string, hook: string, at: PathSegment[]): string {
 }
 
 function checkState(state: StateSpec, at: PathSegment[], context: NormalizeContext): void {
-  for (const table of Object.keys(state.tables ?? {})) checkTable(table, [...at, 'tables', table], context);
+  if (state.tables && context.tables) checkStateTables(state.tables, [...at, 'tables'], context.tables);
 }
 
 function checkExpect(expect: ExpectSpec, at: PathSegment[], context: NormalizeContext): void {
-  for (const table of Object.keys(expect.tables ?? {})) checkTable(table, [...at, 'tables', table], context);
+  if (expect.tables && context.tables) checkExpectedTables(expect.tables, [...at, 'tables'], context.tables);
   const bad = findBadMatcher(expect);
   if (bad) throw new FixtureError([...at, ...bad.path], bad.message);
-}
-
-function checkTable(table: string, at: PathSegment[], context: NormalizeContext): void {
-  if (context.tables && !context.tables.has(table)) {
-    throw new FixtureError(at, `unknown table "${table}" (tables: ${[...context.tables].join(', ') || 'none'})`);
-  }
 }

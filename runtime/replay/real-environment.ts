@@ -25,6 +25,8 @@ export async function createRealEnvironments(config: ResolvedConfig, seed: Fixtu
   const shared = createCacheDriver(config.cache);
   const knex = connect(config);
   const { client } = config.database;
+  // Environments of fixtures still running: closing the factory (an interrupted run) closes them first.
+  const open = new Set<ReplayEnvironment>();
   return {
     async open(_fixture, slot): Promise<ReplayEnvironment> {
       const namespace = `${config.cache.namespace}:replay-${runId}-${slot}`;
@@ -49,18 +51,26 @@ export async function createRealEnvironments(config: ResolvedConfig, seed: Fixtu
         await cleanup();
         throw err;
       }
-      return {
+      let closing: Promise<void> | null = null;
+      const env: ReplayEnvironment = {
         runtime,
         cache: { driver, namespace },
         database,
         advance: (ms) => driver.advance(ms),
-        async close() {
-          await runtime.close();
-          await cleanup();
+        close() {
+          closing ??= (async () => {
+            await runtime.close();
+            await cleanup();
+            open.delete(env);
+          })();
+          return closing;
         },
       };
+      open.add(env);
+      return env;
     },
     async close() {
+      await Promise.all([...open].map((env) => env.close()));
       await Promise.all([shared.close(), knex.destroy()]);
     },
   };

@@ -4,7 +4,7 @@
  * the actual value. `subset` keeps to the fields the expectation names.
  */
 import { matches, type Mode } from './compare.ts';
-import { isPlainObject } from './json-value.ts';
+import { isPlainObject } from '../shared/json-value.ts';
 import { asMatcher } from './matchers.ts';
 
 /** The spelling of "not present" in an expectation. */

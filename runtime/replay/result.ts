@@ -1,4 +1,5 @@
 /** What replaying produced, for reporters (plain JSON: it crosses process boundaries). */
+import type { Warning } from '../shared/diagnostics.ts';
 import type { StepActual, StepMismatch } from './check.ts';
 import type { Step } from './model.ts';
 
@@ -10,15 +11,17 @@ export interface StepResult {
   hook?: string;
   status: 'passed' | 'failed' | 'skipped';
   mismatches: StepMismatch[];
-  /** The step could not run at all (state setup failed, the runtime threw). */
+  /** The step could not run at all (state setup failed, the runtime threw), or warned under --strict. */
   error?: string;
+  /** Portability and trap warnings of a request step's hooks (each naming the hook line). */
+  warnings?: Warning[];
   /** What the request step produced (kept for failures and --update). */
   actual?: StepActual;
   durationMs: number;
 }
 
 export interface UpdateChange {
-  /** Field path in the file: steps[3].expect.statusCode. */
+  /** The field, steps counted from 1 as in failure reports: `expect.statusCode in step 4`. */
   field: string;
   before: unknown;
   after: unknown;

@@ -3,6 +3,7 @@
  * in order. A sequence stops at its first failing step (later steps would
  * only fail in its wake) unless every step's actual result is wanted (--update).
  */
+import { ConfigError } from '../config/load.ts';
 import { roundMs } from '../context/envelope.ts';
 import { checkStep, type StepActual } from './check.ts';
 import type { ReplayEnvironment } from './environment.ts';
@@ -14,9 +15,31 @@ import { runHttpStep } from './http-step.ts';
 export interface RunFixtureOptions {
   /** Run every step even after a failure, and keep every step's actual result. */
   runAll?: boolean;
+  /** A request step whose hooks warn fails (--strict). */
+  strict?: boolean;
 }
 
+/**
+ * A configuration problem met while replaying (the database does not match
+ * the schema, a table the schema names is missing): the fixture is reported
+ * invalid (exit code 2), not as a hook failure.
+ */
 export async function runFixture(fixture: Fixture, env: ReplayEnvironment, options: RunFixtureOptions = {}): Promise<FixtureResult> {
+  try {
+    return await runSteps(fixture, env, options);
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+    const { file, displayPath, name } = fixture;
+    return { file, displayPath, name, status: 'invalid', durationMs: 0, steps: [], field: null, error: `configuration error: ${(err as Error).message}` };
+  }
+}
+
+/** A ConfigError thrown here, or one a host module raised inside the hook (it crosses the sandbox by name). */
+export function isConfigError(err: unknown): boolean {
+  return err instanceof ConfigError || (err as Error | null)?.name === 'ConfigError';
+}
+
+async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFixtureOptions): Promise<FixtureResult> {
   const started = performance.now();
   const result: FixtureResult = {
     file: fixture.file,
@@ -29,6 +52,7 @@ export async function runFixture(fixture: Fixture, env: ReplayEnvironment, optio
   try {
     if (fixture.state) await applyState(fixture.state, env.cache, env.database);
   } catch (err) {
+    if (isConfigError(err)) throw err;
     result.status = 'failed';
     result.error = `starting state: ${(err as Error).message}`;
   }
@@ -47,7 +71,7 @@ export async function runFixture(fixture: Fixture, env: ReplayEnvironment, optio
 
 async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepResult> {
   const started = performance.now();
-  const done = (rest: Pick<StepResult, 'status' | 'mismatches' | 'error' | 'actual'>): StepResult => ({
+  const done = (rest: Pick<StepResult, 'status' | 'mismatches' | 'error' | 'actual' | 'warnings'>): StepResult => ({
     ...stepHeader(step),
     ...rest,
     durationMs: roundMs(performance.now() - started),
@@ -56,19 +80,29 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
     if (step.kind === 'advance') await env.advance(step.ms);
     else if (step.kind === 'state') await applyState(step.state, env.cache, env.database);
     else {
-      const actual = await runRequest(step, env);
+      const actual = await runRequest(step, env, options);
       const mismatches = checkStep(step.expect, actual);
+      const { warnings } = actual.envelope;
+      const shown = warnings.length > 0 ? { warnings } : {};
+      if (options.strict && warnings.length > 0) {
+        const error = `--strict: ${warnings.length === 1 ? 'a warning fails' : `${warnings.length} warnings fail`} the step`;
+        return done({ status: 'failed', mismatches, actual, error, ...shown });
+      }
       const failed = mismatches.length > 0;
-      return done({ status: failed ? 'failed' : 'passed', mismatches, actual: failed || options.runAll ? actual : undefined });
+      return done({ status: failed ? 'failed' : 'passed', mismatches, actual: failed || options.runAll ? actual : undefined, ...shown });
     }
     return done({ status: 'passed', mismatches: [] });
   } catch (err) {
+    if (isConfigError(err)) throw err;
     return done({ status: 'failed', mismatches: [], error: (err as Error)?.message ?? String(err) });
   }
 }
 
-async function runRequest(step: RequestStep, env: ReplayEnvironment): Promise<StepActual> {
-  const { envelope } = step.http ? await runHttpStep(step.http, step.request, env) : await env.runtime.runChain(step.targets, step.request, { mainTable: step.table });
+async function runRequest(step: RequestStep, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepActual> {
+  const { envelope } = step.http
+    ? await runHttpStep(step.http, step.request, env)
+    : await env.runtime.runChain(step.targets, step.request, { mainTable: step.table, strict: options.strict });
+  if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
   const tables: StepActual['tables'] = {};
   for (const [table, rows] of Object.entries(step.expect.tables ?? {})) {
     tables[table] = await readRows(env.database, table, Object.keys(rows));

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.ts';
 import { roundMs } from '../context/envelope.ts';
+import { keepAlive } from '../shared/keep-alive.ts';
 import { discoverFixtureFiles } from './discover.ts';
 import { displayName, loadFixture } from './load.ts';
 import { Replayer } from './replayer.ts';
@@ -24,6 +25,10 @@ export interface RunOptions {
   filter?: string;
   real?: boolean;
   update?: boolean;
+  /** Warnings fail the step they happen in (default: config compat.strict). */
+  strict?: boolean;
+  /** Aborting stops the run: no further fixture starts, running ones are interrupted, workers are told to stop. */
+  signal?: AbortSignal;
   /** Fixture files replayed at once (default 4). */
   jobs?: number;
   /** Worker processes to start besides this one, for a run of `files` fixture files (default none). */
@@ -45,7 +50,12 @@ export interface RunOutcome {
 
 export const DEFAULT_JOBS = 4;
 
-export async function runReplay(options: RunOptions): Promise<RunOutcome> {
+/** The whole run keeps the process alive (connections are unref'd; see shared/keep-alive.ts). */
+export function runReplay(options: RunOptions): Promise<RunOutcome> {
+  return keepAlive(replayAll(options));
+}
+
+async function replayAll(options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
   const files = selectFiles(options);
   options.onPlan?.(files.length);
@@ -54,13 +64,16 @@ export async function runReplay(options: RunOptions): Promise<RunOutcome> {
   const workers = workersAvailable() ? (options.workerCount?.(files.length) ?? 0) : 0;
   const concurrency = Math.ceil((options.jobs ?? DEFAULT_JOBS) / (workers + 1));
   const crashed = (file: string, error: string) => failedResult(file, options.cwd, error);
-  const replayer = await Replayer.create({ ...options, runId });
+  const strict = options.strict ?? options.config.compat.strict;
+  const replayer = await Replayer.create({ ...options, strict, runId });
+  const { signal } = options;
   try {
-    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), runId };
+    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), strict, runId };
     const running = Array.from({ length: workers }, () =>
-      runWorker({ init, queue, concurrency, crashed, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
+      runWorker({ init, queue, concurrency, crashed, signal, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
     );
-    await drain(queue, concurrency, (file, slot) => replayer.replayFile(file, slot));
+    signal?.addEventListener('abort', () => void replayer.close(), { once: true });
+    await drain(queue, concurrency, (file, slot) => replayer.replayFile(file, slot), signal);
     // The queue is empty: a worker still starting up has nothing left to do.
     for (const worker of running) worker.stopIfStarting();
     await Promise.all(running.map((worker) => worker.done));
@@ -79,7 +92,8 @@ function failedResult(file: string, cwd: string, error: string): FixtureResult {
 export function selectFiles(options: Pick<RunOptions, 'config' | 'cwd' | 'paths' | 'filter'>): string[] {
   const { config, cwd } = options;
   const paths = options.paths?.length ? options.paths : [defaultFixturePath(config)];
-  const files = discoverFixtureFiles(paths, cwd, { exclude: [config.database.schema, config.database.seed] });
+  const exclude = [config.database.schema, config.database.seed].filter((file) => file !== null);
+  const files = discoverFixtureFiles(paths, cwd, { exclude });
   const filter = options.filter;
   if (!filter) return files;
   return files.filter((file) => {

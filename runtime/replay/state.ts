@@ -11,7 +11,8 @@ import { parseDuration } from './duration.ts';
 import type { CacheAccess } from './environment.ts';
 import type { StateSpec } from './schema.ts';
 
-export async function applyState(state: StateSpec, cache: CacheAccess, database: Database): Promise<void> {
+/** `database` may be null when the state names no tables. */
+export async function applyState(state: StateSpec, cache: CacheAccess, database: Database | null): Promise<void> {
   for (const [key, entry] of Object.entries(state.cache ?? {})) {
     if (entry === null) {
       await cache.driver.delete(namespacedKey(cache.namespace, key));
@@ -21,6 +22,7 @@ export async function applyState(state: StateSpec, cache: CacheAccess, database:
     await cache.driver.set(namespacedKey(cache.namespace, key), encode(entry.value)!, ttl);
   }
   for (const [table, rows] of Object.entries(state.tables ?? {})) {
+    if (!database) throw new Error('state.tables: no database to write to');
     for (const [i, row] of rows.entries()) {
       try {
         await upsert(database, table, row);

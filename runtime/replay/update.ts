@@ -7,9 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Envelope } from '../context/envelope.ts';
 import type { StepActual } from './check.ts';
-import { formatPath, type PathSegment } from '../shared/field-path.ts';
+import { formatFixtureField, type PathSegment } from '../shared/field-path.ts';
 import { formatJson } from './json-format.ts';
-import { isPlainObject, ownValue } from './json-value.ts';
+import { isPlainObject, ownValue } from '../shared/json-value.ts';
 import type { Fixture } from './model.ts';
 import { refresh } from './refresh.ts';
 import type { FixtureResult, UpdateChange } from './result.ts';
@@ -24,7 +24,7 @@ export function updateFixture(fixture: Fixture, result: FixtureResult): UpdateCh
     if (!actual || !isPlainObject(expect)) continue;
     for (const [field, after] of Object.entries(refreshedFields(expect, actual))) {
       if (JSON.stringify(after) === JSON.stringify(expect[field])) continue;
-      changes.push({ field: formatPath([...step.expectPath, field]), before: expect[field], after });
+      changes.push({ field: formatFixtureField([...step.expectPath, field]), before: expect[field], after });
       expect[field] = after;
     }
   }

@@ -49,15 +49,17 @@ export class OrderedQueue<T, R> {
 /**
  * `concurrency` loops, each taking the next item until none is left. A task
  * that resolves to null cannot run items any more: the item goes back to the
- * queue and that loop ends.
+ * queue and that loop ends. Once `signal` is aborted no further item is taken.
  */
 export async function drain<T, R>(
   queue: OrderedQueue<T, R>,
   concurrency: number,
   task: (item: T, index: number) => Promise<R | null>,
+  signal?: AbortSignal,
 ): Promise<void> {
+  const take = () => (signal?.aborted ? null : queue.take());
   const loop = async () => {
-    for (let next = queue.take(); next; next = queue.take()) {
+    for (let next = take(); next; next = take()) {
       const result = await task(next.item, next.index);
       if (result === null) return queue.giveBack(next.index);
       queue.settle(next.index, result);

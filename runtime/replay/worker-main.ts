@@ -8,6 +8,16 @@ import type { ParentMessage, WorkerMessage } from './worker-protocol.ts';
 const send = (message: WorkerMessage) => process.send!(message);
 let replayer: Promise<Replayer> | null = null;
 
+// Ctrl-C reaches the whole process group, and the parent sends SIGTERM when its run is interrupted:
+// either way, interrupt the fixtures running here (their locks are given back), close, and leave.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void (replayer ?? Promise.resolve(null))
+      .then((r) => r?.close())
+      .finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
+  });
+}
+
 process.on('message', (message: ParentMessage) => {
   void handle(message).catch((err: unknown) => {
     send({ type: 'fatal', message: (err as Error)?.stack ?? String(err) });

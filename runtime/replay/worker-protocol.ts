@@ -8,6 +8,7 @@ export interface WorkerInit {
   cwd: string;
   real: boolean;
   update: boolean;
+  strict: boolean;
   runId: string;
 }
 

@@ -30,6 +30,8 @@ export interface WorkerLane {
   crashed: (file: string, why: string) => FixtureResult;
   /** Told once when the worker dies before the queue is empty. */
   onFailure?: (why: string) => void;
+  /** Aborted: the worker is told to stop (SIGTERM: it interrupts what it runs and closes its connections). */
+  signal?: AbortSignal;
 }
 
 export interface RunningWorker {
@@ -39,7 +41,7 @@ export interface RunningWorker {
   stopIfStarting(): void;
 }
 
-export function runWorker({ init, queue, concurrency, crashed, onFailure }: WorkerLane): RunningWorker {
+export function runWorker({ init, queue, concurrency, crashed, onFailure, signal }: WorkerLane): RunningWorker {
   let stopIfStarting = () => {};
   const done = new Promise<void>((resolve) => {
     const child = fork(WORKER_FILE, [], {
@@ -48,6 +50,14 @@ export function runWorker({ init, queue, concurrency, crashed, onFailure }: Work
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const pending = new Map<number, { file: string; done: (result: FixtureResult) => void }>();
+    signal?.addEventListener(
+      'abort',
+      () => {
+        closing = true;
+        child.kill('SIGTERM');
+      },
+      { once: true },
+    );
     let failure: string | null = null;
     let closing = false;
     let ready = false;
@@ -75,7 +85,7 @@ export function runWorker({ init, queue, concurrency, crashed, onFailure }: Work
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') {
         ready = true;
-        void drain(queue, concurrency, task).finally(() => {
+        void drain(queue, concurrency, task, signal).finally(() => {
           closing = true;
           post({ type: 'close' });
         });

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
 import knexFactory, { type Knex } from 'knex';
 import type { DatabaseClient } from './dialect.ts';
+import { unrefHandle } from '../shared/keep-alive.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -32,13 +33,40 @@ export function connectSqlite(source: string | Buffer): Knex {
       return db;
     }
   }
-  return knexFactory({
-    client: Client,
-    connection: { filename: typeof source === 'string' ? source : ':memory:' },
-    useNullAsDefault: true,
-    log,
-    pool: { min: 1, max: 1, idleTimeoutMillis: 2_147_483_647 },
+  return unrefIdle(
+    knexFactory({
+      client: Client,
+      connection: { filename: typeof source === 'string' ? source : ':memory:' },
+      useNullAsDefault: true,
+      log,
+      pool: { min: 1, max: 1, idleTimeoutMillis: 2_147_483_647 },
+    }),
+  );
+}
+
+interface TarnPool {
+  on(event: 'startReaping', listener: () => void): void;
+  on(event: 'createSuccess', listener: (eventId: number, resource: unknown) => void): void;
+  interval: NodeJS.Timeout | null;
+}
+
+/**
+ * An idle pool does not keep the process alive: its reaping timer and its
+ * sockets are unref'd, so a program that never closes the runtime still ends.
+ * Queries in flight are kept alive by their callers (an invocation's wall
+ * timer; shared/keep-alive.ts elsewhere).
+ */
+function unrefIdle(knex: Knex): Knex {
+  const pool = (knex.client as { pool?: TarnPool }).pool;
+  if (!pool) return knex;
+  // tarn assigns the interval right after announcing it.
+  pool.on('startReaping', () => queueMicrotask(() => unrefHandle(pool.interval)));
+  // pg keeps its socket at connection.stream, mysql2 at stream.
+  pool.on('createSuccess', (_id, resource) => {
+    const connection = resource as { stream?: unknown; connection?: { stream?: unknown } };
+    unrefHandle(connection.connection?.stream ?? connection.stream);
   });
+  return knex;
 }
 
 /** The raw better-sqlite3 handle of a knex instance from connectSqlite. */
@@ -68,10 +96,10 @@ interface MysqlConnection {
 
 export function connectServer(client: Exclude<DatabaseClient, 'sqlite'>, url: string): Knex {
   if (client === 'pg') {
-    return knexFactory({ client: 'pg', connection: { connectionString: url }, pool: { min: 0, max: 10 }, log });
+    return unrefIdle(knexFactory({ client: 'pg', connection: { connectionString: url }, pool: { min: 0, max: 10 }, log }));
   }
   const u = new URL(url);
-  return knexFactory({
+  return unrefIdle(knexFactory({
     client: 'mysql2',
     log,
     connection: {
@@ -97,5 +125,5 @@ export function connectServer(client: Exclude<DatabaseClient, 'sqlite'>, url: st
         });
       },
     },
-  });
+  }));
 }

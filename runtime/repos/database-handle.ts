@@ -4,6 +4,7 @@
  * schema and seed files are read up front, so mistakes in them are reported
  * (as ConfigErrors) before any hook runs.
  */
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../config/load.ts';
 import type { DatabaseConfig } from '../config/schema.ts';
 import { HttpError } from '../shared/http-errors.ts';
@@ -21,7 +22,9 @@ export class DatabaseHandle {
     options: OpenOptions = {},
   ) {
     this.config = config;
-    this.options = { ...options, fixtures: options.fixtures ?? loadFixtures(config) };
+    // A schema file that does not exist matters only to a hook that uses $repos: open() reports it then.
+    const present = config.schema === null || existsSync(config.schema);
+    this.options = { ...options, fixtures: options.fixtures ?? (present ? loadFixtures(config) : undefined) };
   }
 
   /**

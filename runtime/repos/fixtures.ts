@@ -17,13 +17,16 @@ export interface Fixtures {
 }
 
 export interface FixturePaths {
-  readonly schema: string;
-  readonly seed: string;
+  /** null: no database (no tables). */
+  readonly schema: string | null;
+  readonly seed: string | null;
 }
 
-/** A missing seed file means no rows; a missing schema file is an error. */
+/** A missing seed file means no rows; a missing schema file is an error; a null schema means no tables. */
 export function loadFixtures(paths: FixturePaths): Fixtures {
+  if (paths.schema === null) return { schema: { tables: new Map() }, seed: new Map() };
   const schema = parseSchema(readJson(paths.schema, false), paths.schema, checkColumnValue);
+  if (paths.seed === null) return { schema, seed: new Map() };
   return { schema, seed: parseSeed(readJson(paths.seed, true) ?? {}, schema, paths.seed) };
 }
 

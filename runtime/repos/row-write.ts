@@ -5,16 +5,15 @@
  * `createdAt`/`updatedAt` are filled in. Seeding goes through here too.
  */
 import { HttpError } from '../shared/http-errors.ts';
+import { isPlainObject } from '../shared/json-value.ts';
 import type { ColumnSchema, TableSchema } from './schema.ts';
 import { InvalidValue, toColumnValue } from './values.ts';
 
 export type RowValues = Map<string, unknown>;
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+// Its users in repos/ import it from here.
+export { isPlainObject };
+
 
 export function unknownColumn(table: TableSchema, name: string, what = 'column'): HttpError {
   return new HttpError(400, `unknown ${what} "${name}" in table "${table.name}"`);

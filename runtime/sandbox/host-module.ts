@@ -37,6 +37,11 @@ export interface InvocationScope {
   readonly context: Readonly<Record<string, unknown>>;
   /** Aborted when the invocation ends, for any reason (answer, error, limit): stop outside work then. */
   readonly signal: AbortSignal;
+  /**
+   * True once the invocation was stopped from outside (Ctrl-C, or the runtime closed while it ran): end
+   * hooks should give back what it holds (locks) rather than leave it to expire.
+   */
+  readonly interrupted: boolean;
   /** Milliseconds left before the wall-clock limit ends the invocation. */
   remainingWallMs(): number;
   /**

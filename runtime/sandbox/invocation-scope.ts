@@ -28,6 +28,7 @@ export class Scope implements InvocationScope {
   private readonly file: string | undefined;
   private readonly states = new Map<object, unknown>();
   private readonly abort = new AbortController();
+  interrupted = false;
 
   constructor(options: ScopeOptions = {}) {
     this.mainTable = options.mainTable;

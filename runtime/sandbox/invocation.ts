@@ -85,7 +85,19 @@ export interface InvocationDeps {
   limits: SandboxConfig;
   methods: MethodTable;
   endHooks: ReadonlyArray<(scope: Scope) => Promise<void> | void>;
+  /** Invocations running now, so the sandbox can interrupt them (see Sandbox.interrupt). */
+  running?: Set<Interruptible>;
 }
+
+/** A running invocation, as the sandbox sees it when it has to stop everything. */
+export interface Interruptible {
+  /** Stop at once: the isolate is disposed and the end hooks run, told the invocation was interrupted. */
+  interrupt(): void;
+  /** Settles once the invocation has ended and its end hooks are done. */
+  readonly done: Promise<unknown>;
+}
+
+export const INTERRUPTED_ERROR: InvocationError = { statusCode: null, name: 'InterruptedError', message: 'the run was interrupted before the hook finished' };
 
 export const RUNTIME_LOG_PREFIX = '[enfyra-run]';
 
@@ -132,7 +144,15 @@ export async function runInvocation(
   kind?: ScriptKind,
 ): Promise<InvocationOutcome> {
   const pooled = await deps.pool.acquire();
-  return new Invocation(deps, pooled, hook, data, mainTable, kind).run();
+  const invocation = new Invocation(deps, pooled, hook, data, mainTable, kind);
+  const done = invocation.run();
+  const running: Interruptible = { interrupt: () => invocation.interrupt(), done };
+  deps.running?.add(running);
+  try {
+    return await done;
+  } finally {
+    deps.running?.delete(running);
+  }
 }
 
 class Invocation {
@@ -309,6 +329,20 @@ class Invocation {
   }
 
   private readonly onLost = (): void => this.abandon('memory');
+
+  interrupt(): void {
+    if (this.finished) return;
+    this.scope.interrupted = true;
+    this.discardIsolate = true;
+    try {
+      if (!this.pooled.isolate.isDisposed) this.pooled.isolate.dispose();
+    } catch {
+      // Already gone.
+    }
+    this.end(INTERRUPTED_ERROR);
+    this.giveSlot();
+    this.releaseIsolate();
+  }
 
   /**
    * The isolate is stuck (an entry outlived its budget, or the wall-clock limit

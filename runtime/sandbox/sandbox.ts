@@ -5,7 +5,7 @@
 import type { HostMethod, HostModule } from './host-module.ts';
 import { IsolatePool } from './isolate-pool.ts';
 import { bootstrapSource, buildManifest } from './bootstrap-source.ts';
-import { runInvocation, type ContextData, type HookSource, type InvocationOutcome } from './invocation.ts';
+import { INTERRUPTED_ERROR, runInvocation, type ContextData, type HookSource, type Interruptible, type InvocationOutcome } from './invocation.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
 
@@ -13,6 +13,8 @@ export class Sandbox {
   private readonly pool: IsolatePool;
   private readonly methods = new Map<string, HostMethod>();
   private readonly endHooks: Array<NonNullable<HostModule['onInvocationEnd']>> = [];
+  private readonly running = new Set<Interruptible>();
+  private interrupting = false;
 
   private readonly limits: SandboxConfig;
 
@@ -37,13 +39,25 @@ export class Sandbox {
 
   /** `kind` (default handler) decides which `$ctx` members the host side serves (scope.kind). */
   invoke(hook: HookSource, data: ContextData, mainTable?: string, kind?: ScriptKind): Promise<InvocationOutcome> {
+    if (this.interrupting) return Promise.resolve(interruptedOutcome());
     return runInvocation(
-      { pool: this.pool, limits: this.limits, methods: this.methods, endHooks: this.endHooks },
+      { pool: this.pool, limits: this.limits, methods: this.methods, endHooks: this.endHooks, running: this.running },
       hook,
       data,
       mainTable,
       kind,
     );
+  }
+
+  /**
+   * Stops every running invocation (their end hooks run, told they were interrupted, so the locks they
+   * hold are given back) and refuses new ones: for shutting down in the middle of a run.
+   */
+  async interrupt(): Promise<void> {
+    this.interrupting = true;
+    const running = [...this.running];
+    for (const invocation of running) invocation.interrupt();
+    await Promise.all(running.map((invocation) => invocation.done));
   }
 
   get poolSize(): { live: number; idle: number } {
@@ -58,4 +72,8 @@ export class Sandbox {
   close(): void {
     this.pool.close();
   }
+}
+
+function interruptedOutcome(): InvocationOutcome {
+  return { ok: false, data: null, returned: false, error: INTERRUPTED_ERROR, logs: [], warnings: [], effects: [], changed: {}, durationMs: 0 };
 }

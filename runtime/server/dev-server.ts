@@ -174,7 +174,8 @@ export class DevServer {
   /** Watches the files whose change needs more than the hook loader's own freshness check. */
   private watch(): void {
     const config = this.config;
-    const paths = [config.routesDir, config.database.schema, config.database.seed];
+    // database.schema / seed may be null (no database).
+    const paths = [config.routesDir, config.database.schema, config.database.seed].filter((p): p is string => p !== null);
     if (config.file) paths.push(config.file);
     const sqlite = this.sqlitePath(config);
     if (sqlite) paths.push(sqlite);

@@ -21,7 +21,7 @@ describe('enfyra-run <hook>', () => {
     expect(r.code).toBe(0);
     const envelope = json(r.stdout);
     expect(envelope).toMatchObject({ statusCode: 200, error: null, data: { id: '123' } });
-    expect(Object.keys(envelope).sort()).toEqual(['data', 'durationMs', 'error', 'logs', 'statusCode']);
+    expect(Object.keys(envelope).sort()).toEqual(['data', 'durationMs', 'effects', 'error', 'logs', 'statusCode', 'warnings']);
     expect(envelope.logs).toEqual(['hello.js called with id=123']);
   });
 
@@ -54,11 +54,11 @@ describe('enfyra-run <hook>', () => {
     expect(json(r.stdout).error).toMatchObject({ statusCode: 500, name: 'TimeoutError' });
   });
 
-  it('human output shows status, data, logs and duration, without colors under NO_COLOR', async () => {
+  it('human output shows status, data (as JSON), logs and duration, without colors under NO_COLOR', async () => {
     const r = await runCli(['hooks/hello.js', '--params', 'id=5'], { cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^✔ 200 hooks\/hello\.js \(\d+(\.\d+)? ms\)/);
-    expect(r.stdout).toContain("id: '5'");
+    expect(r.stdout).toContain('  "id": "5"');
     expect(r.stdout).toContain('logs:\n  hello.js called with id=5');
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });

@@ -25,6 +25,7 @@ const NOT_RUN = [/^npm (ci|test|install|run \S+)\b/, /^\.\s+scripts\/use-node24\
 const ENFYRA_RUN = /^(?:\w+=\S*\s+)*(?:npx\s+)?enfyra-run(?:\s|$)/;
 
 const ROOT_URL = pathToFileURL(path.join(PROJECT_ROOT, 'runtime/index.ts')).href;
+const TESTING_URL = pathToFileURL(path.join(PROJECT_ROOT, 'runtime/replay/testing.ts')).href;
 
 interface Ran {
   code: number | null;
@@ -123,7 +124,7 @@ describe.each(DOCS)('%s', (doc) => {
       }
       if (CODE_LANGS.has(s.lang) && s.attrs.api) {
         const file = path.join(dir, `.doc-api-${s.line}.mjs`);
-        writeFileSync(file, s.text.replaceAll(`from 'enfyra-run'`, `from '${ROOT_URL}'`));
+        writeFileSync(file, s.text.replaceAll(`from 'enfyra-run'`, `from '${ROOT_URL}'`).replaceAll(`from 'enfyra-run/testing'`, `from '${TESTING_URL}'`));
         const r = await sh(`"${process.execPath}" --no-node-snapshot ${JSON.stringify(file)}`, dir, shims);
         if (r.code !== 0) failures.push(`${where(s)}: the program exited ${r.code}: ${r.stderr || r.stdout}`);
       }

@@ -25,7 +25,7 @@ describe('enfyra-run replay (CLI)', () => {
     const workers = await runCli(['replay', '--reporter', 'json', '--jobs', '2'], { cwd: dir, env: { ENFYRA_REPLAY_WORKERS: '1' } });
     expect(workers.code).toBe(0);
     expect(timeless(workers.stdout)).toEqual(timeless(inProcess.stdout));
-  });
+  }, 180_000);
 
   it('a hook changed on one line (rate limit 10 → 5) fails with a diff naming the request and the field', async () => {
     const dir = project();
@@ -53,7 +53,7 @@ describe('enfyra-run replay (CLI)', () => {
     expect(code).toBe(2);
     expect(stdout).toMatch(/INVALID fixtures\/requests\/zz-bad-json\.json\n\s+invalid fixture: not valid JSON/);
     expect(stdout).toMatch(/INVALID fixtures\/requests\/zz-unknown-hook\.json\n\s+invalid fixture — field hook: hook file not found: hooks\/missing\.js/);
-    expect(stdout).toMatch(/INVALID fixtures\/requests\/zz-no-expect\.json\n\s+invalid fixture — field steps\[0\]\.expect: /);
+    expect(stdout).toMatch(/INVALID fixtures\/requests\/zz-no-expect\.json\n\s+invalid fixture — field expect in step 1: /);
     expect(stdout).toMatch(/INVALID fixtures\/requests\/zz-wrong-type\.json\n\s+invalid fixture — field expect\.logs: .*expected array/);
     const passed = stdout.split('\n').filter((l) => l.startsWith('PASS ')).length;
     expect(passed).toBeGreaterThanOrEqual(10);
@@ -70,5 +70,5 @@ describe('enfyra-run replay (CLI)', () => {
     const { code, stdout } = await runCli(['replay', '--real'], { cwd: project(), env: { REDIS_URL: url } });
     expect(code).toBe(0);
     expect(lastLine(stdout)).toMatch(/^\d+ passed, 0 failed$/);
-  });
+  }, 120_000);
 });

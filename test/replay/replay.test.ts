@@ -57,11 +57,11 @@ describe('replaying the repository fixtures', () => {
     const outcome = await replayIn(dir);
     expect(exitCode(outcome)).toBe(2);
     const broken = outcome.results.find((r) => r.displayPath.endsWith('broken.json'))!;
-    expect(broken).toMatchObject({ status: 'invalid', field: 'steps[0].expect.statusCode' });
-    expect(formatFixture(broken)).toMatch(/^INVALID fixtures\/requests\/broken\.json\n.*field steps\[0\]\.expect\.statusCode: .*expected number/);
+    expect(broken).toMatchObject({ status: 'invalid', field: 'expect.statusCode in step 1' });
+    expect(formatFixture(broken)).toMatch(/^INVALID fixtures\/requests\/broken\.json\n.*field expect\.statusCode in step 1: .*expected number/);
     expect(outcome.results.find((r) => r.displayPath.endsWith('not-json.json'))).toMatchObject({ status: 'invalid', field: null });
     expect(outcome.summary).toMatchObject({ passed: outcome.results.length - 2, failed: 2, invalid: 2 });
-    expect(formatJunitReport(outcome.results, outcome.summary)).toMatch(/<testcase classname="fixtures\/requests\/broken.json"[^>]*>\s*<error message="invalid fixture \(steps\[0\]\.expect\.statusCode\)/);
+    expect(formatJunitReport(outcome.results, outcome.summary)).toMatch(/<testcase classname="fixtures\/requests\/broken.json"[^>]*>\s*<error message="invalid fixture \(expect\.statusCode in step 1\)/);
   });
 
   it('--update rewrites what differs, keeps matchers that still match, and the next run passes', async () => {
@@ -78,7 +78,7 @@ describe('replaying the repository fixtures', () => {
     });
     const updated = await replayIn(dir, { update: true });
     expect(updated.results[0]).toMatchObject({ status: 'updated' });
-    expect(updated.results[0]!.updates!.map((u) => u.field)).toEqual(['steps[0].expect.statusCode', 'steps[0].expect.data', 'steps[1].expect.statusCode', 'steps[1].expect.data']);
+    expect(updated.results[0]!.updates!.map((u) => u.field)).toEqual(['expect.statusCode in step 1', 'expect.data in step 1', 'expect.statusCode in step 2', 'expect.data in step 2']);
     expect(JSON.parse(readFileSync(path.join(dir, file), 'utf8')).steps).toEqual([
       { request: { params: { id: '1' } }, expect: { statusCode: 200, data: { message: { $type: 'string' }, id: '1' } } },
       { request: { user: null }, expect: { statusCode: 200, data: { message: 'Hello, anonymous!', id: null } } },

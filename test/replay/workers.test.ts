@@ -1,4 +1,7 @@
 /** Worker processes, driven directly (from source: the worker process strips the types itself). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config/load.ts';
 import type { FixtureResult } from '../../runtime/replay/result.ts';
@@ -17,7 +20,7 @@ describe('replay worker processes', () => {
     const files = selectFiles({ config, cwd: PROJECT_ROOT });
     const delivered: number[] = [];
     const queue = new OrderedQueue<string, FixtureResult>(files, (_r, i) => delivered.push(i));
-    await runWorker({ init: { config, cwd: PROJECT_ROOT, real: false, update: false, runId: 'test01' }, queue, concurrency: 3, crashed }).done;
+    await runWorker({ init: { config, cwd: PROJECT_ROOT, real: false, update: false, strict: false, runId: 'test01' }, queue, concurrency: 3, crashed }).done;
     const results = queue.finish((file) => crashed(file, 'not replayed'));
     expect(delivered).toEqual(files.map((_, i) => i));
     expect(timeless(results)).toEqual(timeless((await replayIn(PROJECT_ROOT)).results));
@@ -25,10 +28,13 @@ describe('replay worker processes', () => {
 
   it('a worker that cannot start takes no files; they are reported, not lost', async () => {
     const config = loadConfig({ cwd: PROJECT_ROOT, env: {} });
-    const broken = { ...config, database: { ...config.database, schema: '/nonexistent/schema.json' } };
+    // A schema file that is not JSON: the worker's start-up fails (a missing one would just mean no tables).
+    const badSchema = path.join(mkdtempSync(path.join(tmpdir(), 'enfyra-worker-')), 'schema.json');
+    writeFileSync(badSchema, '{ not json');
+    const broken = { ...config, database: { ...config.database, schema: badSchema } };
     const files = selectFiles({ config, cwd: PROJECT_ROOT });
     const queue = new OrderedQueue<string, FixtureResult>(files);
-    await runWorker({ init: { config: broken, cwd: PROJECT_ROOT, real: false, update: false, runId: 'test02' }, queue, concurrency: 2, crashed }).done;
+    await runWorker({ init: { config: broken, cwd: PROJECT_ROOT, real: false, update: false, strict: false, runId: 'test02' }, queue, concurrency: 2, crashed }).done;
     const results = queue.finish((file) => crashed(file, 'not replayed'));
     expect(results.map((r) => r.error)).toEqual(files.map(() => 'not replayed'));
   });

@@ -134,8 +134,12 @@ describe('DatabaseHandle', () => {
     await handle.close();
   });
 
-  it('reads the schema files at once and reports a failed open on every use', async () => {
-    expect(() => new DatabaseHandle(sqliteConfig('bad', { schema: path.join(dir, 'missing.json') }))).toThrow(ConfigError);
+  it('reads the schema files at once (a missing one only when first used) and reports a failed open on every use', async () => {
+    writeFileSync(path.join(dir, 'broken-schema.json'), '{ nope');
+    expect(() => new DatabaseHandle(sqliteConfig('bad', { schema: path.join(dir, 'broken-schema.json') }))).toThrow(ConfigError);
+    const missing = new DatabaseHandle(sqliteConfig('missing', { schema: path.join(dir, 'missing.json') }));
+    await expect(missing.open()).rejects.toThrow(/cannot read .*missing\.json: ENOENT/);
+    await expect(missing.open()).rejects.toBeInstanceOf(ConfigError);
     const unreachable = new DatabaseHandle({ ...sqliteConfig('x'), client: 'pg', url: 'postgres://nobody@127.0.0.1:1/none' });
     for (let i = 0; i < 2; i++) {
       const err = await unreachable.open().then(() => null, (e: unknown) => e);

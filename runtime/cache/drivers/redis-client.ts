@@ -18,6 +18,7 @@
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../../config/schema.ts';
+import { unrefHandle } from '../../shared/keep-alive.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -59,7 +60,9 @@ export function createRedisClient(config: RedisConfig): RedisClient {
       slotsRefreshTimeout: timeoutMs,
       redisOptions,
     };
-    return new Cluster(config.cluster!, options);
+    const cluster = new Cluster(config.cluster!, options);
+    cluster.on('+node', (node: Redis) => unrefOnConnect(node));
+    return cluster;
   }
   node.retryStrategy = reconnectDelay;
   if (mode === 'sentinel') {
@@ -74,7 +77,16 @@ export function createRedisClient(config: RedisConfig): RedisClient {
       ...(config.sentinelPassword !== undefined && { sentinelPassword: config.sentinelPassword }),
     });
   }
-  return config.url ? new Redis(config.url, node) : new Redis(node);
+  return unrefOnConnect(config.url ? new Redis(config.url, node) : new Redis(node));
+}
+
+/**
+ * An idle connection does not keep the process alive (a program that never closes the runtime still
+ * ends); the driver keeps it alive while a command is pending (shared/keep-alive.ts).
+ */
+function unrefOnConnect<T extends Redis>(client: T): T {
+  client.on('connect', () => unrefHandle(client.stream));
+  return client;
 }
 
 /**
@@ -118,6 +130,7 @@ export class SentinelFailoverWatch {
         ...(config.tls && { tls: {} }),
       });
       subscriber.on('error', () => {});
+      unrefOnConnect(subscriber);
       subscriber.on('message', (_channel: string, message: string) => {
         if (message.split(' ')[0] === config.name) this.failedOver();
       });

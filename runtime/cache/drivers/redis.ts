@@ -11,6 +11,7 @@ import type { RedisConfig } from '../../config/schema.ts';
 import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.ts';
 import { createRedisClient, redisMode, SentinelFailoverWatch, type RedisClient } from './redis-client.ts';
 import { StallGuard } from './redis-stall-guard.ts';
+import { keepAlive } from '../../shared/keep-alive.ts';
 import { defineCacheScripts, type CacheScripts } from './redis-scripts.ts';
 
 export class RedisCacheDriver implements CacheDriver {
@@ -59,6 +60,9 @@ export class RedisCacheDriver implements CacheDriver {
         this.guard = (pending) => withDeadline(pending, timeoutMs).catch(toCacheError);
         break;
     }
+    // The connection is unref'd (redis-client.ts): a pending command keeps the process alive instead.
+    const bounded = this.guard;
+    this.guard = (pending) => keepAlive(bounded(pending));
   }
 
   get(key: string): Promise<string | null> {
@@ -102,7 +106,12 @@ export class RedisCacheDriver implements CacheDriver {
     return ms === -2 ? -1 : ms === -1 ? null : ms;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // The goodbye travels on an unref'd connection: keep the process up until it is said.
+    return keepAlive(this.closeNow());
+  }
+
+  private async closeNow(): Promise<void> {
     this.stallGuard?.stop();
     this.failoverWatch?.stop();
     if (this.client.status === 'ready') {

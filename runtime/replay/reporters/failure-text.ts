@@ -2,11 +2,12 @@
  * The readable account of a failed, invalid or updated fixture: which step,
  * which field, expected vs actual. Shared by the text and JUnit reporters.
  */
-import type { Colors } from '../../cli/output.ts';
+import type { Colors } from '../../shared/colors.ts';
 import { formatPath } from '../../shared/field-path.ts';
 import type { StepMismatch } from '../check.ts';
 import type { FixtureResult, StepResult } from '../result.ts';
 import { formatValue } from './format-value.ts';
+import { formatWarning } from '../../shared/diagnostics.ts';
 
 export const PLAIN: Pick<Colors, 'red' | 'green' | 'dim' | 'bold' | 'yellow'> = {
   red: String,
@@ -18,7 +19,7 @@ export const PLAIN: Pick<Colors, 'red' | 'green' | 'dim' | 'bold' | 'yellow'> = 
 
 type Paint = typeof PLAIN;
 
-/** Lines (unindented) explaining the result; empty for a plain pass. */
+/** Lines (unindented) explaining the result: failures, updates, warnings; empty for a plain pass. */
 export function describeResult(result: FixtureResult, c: Paint = PLAIN): string[] {
   if (result.status === 'invalid') {
     return [`${c.red('invalid fixture')}${result.field ? ` — field ${c.bold(result.field)}` : ''}: ${result.error}`];
@@ -31,7 +32,15 @@ export function describeResult(result: FixtureResult, c: Paint = PLAIN): string[
   const skipped = result.steps.filter((s) => s.status === 'skipped');
   if (skipped.length > 0) lines.push(c.dim(`${skippedRange(skipped)} not run (the sequence stopped at the first failure)`));
   for (const u of result.updates ?? []) lines.push(`${c.yellow('updated')} ${u.field}: ${formatValue(u.before)} → ${formatValue(u.after)}`);
+  lines.push(...warningLines(result, c));
   return lines;
+}
+
+/** A line per warning of each step, `warning (step 2): hooks/x.js:3:5: message [code]`. */
+export function warningLines(result: FixtureResult, c: Paint = PLAIN): string[] {
+  return result.steps.flatMap((step) =>
+    (step.warnings ?? []).map((w) => c.yellow(`warning${step.label === 'request' ? '' : ` (step ${step.index})`}: ${formatWarning(w)}`)),
+  );
 }
 
 function describeStep(step: StepResult, c: Paint): string[] {

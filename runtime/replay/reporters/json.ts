@@ -27,6 +27,7 @@ function toJson(result: FixtureResult): unknown {
       status: step.status,
       durationMs: step.durationMs,
       error: step.error,
+      warnings: step.warnings,
       mismatches: step.mismatches.map((m) => ({ field: formatPath(m.path), expected: m.expected, actual: m.actual, note: m.note })),
       actual: step.status === 'failed' ? step.actual?.envelope : undefined,
     })),

@@ -1,6 +1,6 @@
 /** The JUnit XML reporter: one testcase per fixture file; invalid files are errors, failed ones failures. */
 import type { FixtureResult, Summary } from '../result.ts';
-import { describeResult, headline } from './failure-text.ts';
+import { describeResult, headline, warningLines } from './failure-text.ts';
 
 export function formatJunitReport(results: readonly FixtureResult[], summary: Summary): string {
   const failures = results.filter((r) => r.status === 'failed').length;
@@ -14,7 +14,10 @@ export function formatJunitReport(results: readonly FixtureResult[], summary: Su
 
 function testcase(result: FixtureResult): string[] {
   const open = `    <testcase classname="${xml(result.displayPath)}" name="${xml(result.name)}" time="${seconds(result.durationMs)}"`;
-  if (result.status === 'passed' || result.status === 'updated') return [`${open}/>`];
+  if (result.status === 'passed' || result.status === 'updated') {
+    const warnings = warningLines(result);
+    return warnings.length === 0 ? [`${open}/>`] : [`${open}>`, `      <system-out>${xml(warnings.join('\n'))}</system-out>`, '    </testcase>'];
+  }
   const tag = result.status === 'invalid' ? 'error' : 'failure';
   const body = xml(describeResult(result).join('\n'));
   return [`${open}>`, `      <${tag} message="${xml(headline(result))}" type="${result.status}">${body}</${tag}>`, '    </testcase>'];

@@ -1,5 +1,5 @@
 /** The text reporter: a line per fixture, failure details under it, the closing `N passed, N failed`. */
-import type { Colors } from '../../cli/output.ts';
+import type { Colors } from '../../shared/colors.ts';
 import type { FixtureResult, Summary } from '../result.ts';
 import { describeResult, PLAIN } from './failure-text.ts';
 
