@@ -285,6 +285,10 @@ export function createCacheModule(options: CacheModuleOptions): HostModule {
   return {
     path: '$cache',
     methods,
+    // Enfyra's `$cache` is a proxy: any other name is a method that fails when called.
+    fallback: method(async (_scope, args) => {
+      throw new Error(`Cache method not found: ${String(args[0])}`);
+    }),
     onInvocationEnd: (scope) => settleLeakedLocks(scope, heldLocks(scope), driver, releaseLeakedLocks),
   };
 }
