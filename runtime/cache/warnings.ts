@@ -4,7 +4,7 @@
  * invocation and message; the sandbox adds the script line of the call.
  * Every code the cache emits is here.
  */
-import type { InvocationScope } from '../sandbox/host-module.ts';
+export { warnOnce } from '../shared/diagnostics.ts';
 
 export const CACHE_WARNINGS = {
   /** set/acquire/incr without a positive TTL: the lifecycle TTL applies. */
@@ -30,17 +30,6 @@ export const CACHE_WARNINGS = {
   /** The invocation ended holding a lock it acquired. */
   lockLeaked: 'cache.lock-leaked',
 } as const;
-
-const reported = {};
-
-/** `scope.warn`, once per invocation for the same code and message (a loop of calls warns once). */
-export function warnOnce(scope: InvocationScope, code: string, message: string): void {
-  const seen = scope.state(reported, () => new Set<string>());
-  const id = `${code}\n${message}`;
-  if (seen.has(id)) return;
-  seen.add(id);
-  scope.warn(code, message);
-}
 
 export function describeDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;

@@ -3,7 +3,24 @@
  * (`$helpers.$crypto.randomBytes: size must be ...`). Wrong type or format is
  * a TypeError; a well-typed value out of bounds is a RangeError.
  */
+import type { HostArg } from '../sandbox/host-module.ts';
 import { isUnrepresentable } from '../shared/wire.ts';
+
+/**
+ * Argument `index` as Enfyra's host receives it: the isolate sends
+ * `JSON.stringify(args)`, so an omitted argument is undefined, an explicit
+ * undefined (or a function or symbol) is null. A BigInt or a cycle, which
+ * Enfyra's isolate cannot stringify, and a function inside an object (which
+ * the bridge here cannot drop as JSON would) are a TypeError naming the argument.
+ */
+export function jsonArg(args: readonly HostArg[], index: number): unknown {
+  if (index >= args.length) return undefined;
+  const value = args[index];
+  if (value === undefined) return null;
+  if (!isUnrepresentable(value)) return value;
+  if ((value.kind === 'function' || value.kind === 'symbol') && value.detail.endsWith('top level')) return null;
+  throw new TypeError(`argument ${index + 1} cannot cross to the host as JSON (${value.describe()})`);
+}
 
 function describe(value: unknown): string {
   if (isUnrepresentable(value)) return `an unrepresentable value (${value.describe()})`;
