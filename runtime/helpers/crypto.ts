@@ -12,7 +12,7 @@ import { jsonArg } from './args.ts';
 import { asyncMethod, syncMethod } from './method.ts';
 import { HELPER_WARNINGS, warnOnce } from './warnings.ts';
 
-export const MAX_RANDOM_BYTES = 4096;
+const MAX_RANDOM_BYTES = 4096;
 const DEFAULT_RANDOM_BYTES = 32;
 const ENCODINGS: ReadonlySet<string> = new Set(['hex', 'base64', 'base64url']);
 const HELPER = '$helpers.$crypto';
