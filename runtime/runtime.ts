@@ -18,7 +18,7 @@ import { compileFailure } from './context/compile-failure.ts';
 import type { Envelope } from './context/envelope.ts';
 import type { CacheDriver, Clock } from './cache/driver.ts';
 import { createCacheDriver } from './cache/create-driver.ts';
-import { createCacheModule } from './cache/cache-module.ts';
+import { cacheModuleSettings, createCacheModule } from './cache/cache-module.ts';
 import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts';
 import { createReposModule } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
@@ -146,12 +146,7 @@ export class Runtime {
       fetchAnswer: options.fetchAnswer,
     });
     const modules: HostModule[] = [
-      createCacheModule({
-        driver,
-        namespace: config.cache.namespace,
-        maxValueBytes: config.cache.maxValueBytes,
-        releaseLeakedLocks: config.cache.releaseLeakedLocks,
-      }),
+      createCacheModule({ driver, ...cacheModuleSettings(config.cache) }),
       createReposModule(database),
       ...createHelperModules({ helpers: config.helpers, mode: config.mode, cache, request: (scope) => scope.request }),
       ...members.modules,

@@ -7,27 +7,34 @@
  */
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-/** A key: a non-empty string, or a finite number (used as its decimal string). */
-type CacheKey = string | number;
+/** A key: a non-empty string (Enfyra refuses anything else with 'cache key is required'). */
+type CacheKey = string;
 
+/**
+ * Enfyra's user cache. Keys live under `<NODE_NAME>:user_cache:`. A string is
+ * stored as it is and read back JSON-parsed ('123' comes back as 123); other
+ * values are stored as JSON. Without a positive TTL (and with setNoExpire) a
+ * value gets the namespace lifecycle TTL, 30 min by default. Any other method
+ * name fails with "Cache method not found".
+ */
 interface EnfyraCache {
-  /** Stored value, decoded; `null` on miss or expiry. */
+  /** Stored value, JSON-parsed; `null` on miss or expiry. */
   get<T = any>(key: CacheKey): Promise<T | null>;
-  /** Store with an expiry in milliseconds (`ttlMs` > 0, finite). */
-  set(key: CacheKey, value: unknown, ttlMs: number): Promise<void>;
-  /** Store with no expiry (clears an earlier one). */
+  /** Store; `ttlMs` a whole number of milliseconds, or none for the lifecycle TTL (30 min). */
+  set(key: CacheKey, value: unknown, ttlMs?: number): Promise<void>;
+  /** Store with the lifecycle TTL (30 min): in Enfyra 2.2 this does expire. */
   setNoExpire(key: CacheKey, value: unknown): Promise<void>;
   /** Remove; no error when absent. */
   deleteKey(key: CacheKey): Promise<void>;
-  /** `true` iff present and structurally equal to `value`; with `value` omitted, `true` iff present. */
-  exists(key: CacheKey, value?: unknown): Promise<boolean>;
-  /** Atomic set-if-absent with expiry: `true` if this call took the lock. */
-  acquire(key: CacheKey, value: unknown, ttlMs: number): Promise<boolean>;
-  /** Atomic compare-and-delete: `true` iff the stored value equalled `value` and was deleted. */
+  /** `true` iff present and its JSON text equals `value`'s (key order matters); always `false` without `value`. */
+  exists(key: CacheKey, value: unknown): Promise<boolean>;
+  /** Atomic set-if-absent (SET NX PX): `true` if this call took the lock. */
+  acquire(key: CacheKey, value: unknown, ttlMs?: number): Promise<boolean>;
+  /** Atomic compare-and-delete on the stored text: `true` iff it was `value`'s and was deleted; `false` on any error. */
   release(key: CacheKey, value: unknown): Promise<boolean>;
-  /** enfyra-run extension: atomic add (`by` defaults to 1); `ttlMs` applies when the key is created. */
+  /** enfyra-run extension (Enfyra lacks it): atomic add (`by` defaults to 1); `ttlMs` applies when the key is created. */
   incr(key: CacheKey, by?: number, ttlMs?: number): Promise<number>;
-  /** enfyra-run extension: fencing token of a lock this hook holds (see README, "Lock safety"). */
+  /** enfyra-run extension (Enfyra lacks it): fencing token of a lock this hook holds (see README, "Lock safety"). */
   lockToken(key: CacheKey): Promise<number | null>;
 }
 
@@ -82,10 +89,18 @@ interface RateLimitResult {
   window: number;
 }
 
+interface SlugOptions {
+  separator?: string;
+  lowercase?: boolean;
+  trim?: boolean;
+  /** 0 for no limit. */
+  maxLength?: number;
+}
+
 interface EnfyraHelpers {
-  /** "Crème Brûlée!" → "creme-brulee" */
-  autoSlug(text: string): string;
-  /** Sign an HS256 JWT; `expiresIn` like '15m', '1h', '7d' or seconds. */
+  /** Enfyra's slug: "Crème Brûlée!" → "creme-brulee", "Vue.js" → "vuejs"; at most 100 characters; '' for a non-string. */
+  autoSlug(text: string, options?: SlugOptions): string;
+  /** jsonwebtoken HS256 with SECRET_KEY; `expiresIn` in seconds or `ms` syntax ('15m', '1w', '2 days'; '60' is 60 ms). */
   $jwt(payload: Record<string, unknown>, expiresIn: string | number): Promise<string>;
   $bcrypt: {
     hash(plain: string): Promise<string>;
@@ -93,9 +108,12 @@ interface EnfyraHelpers {
   };
   $crypto: {
     randomUUID(): string;
-    randomBytes(n: number, encoding?: Encoding): string;
+    /** `size` (default 32) is clamped to 1..4096; an unknown encoding gives hex. */
+    randomBytes(size?: number, encoding?: Encoding): string;
     sha256(data: string, encoding?: Encoding): string;
     hmacSha256(data: string, key: string, encoding?: Encoding): string;
+    /** RSA 4096: `publicKey` in OpenSSH form (`ssh-rsa ... comment`), `privateKey` PKCS#1 PEM. */
+    generateSshKeyPair(comment?: string): Promise<{ publicKey: string; privateKey: string }>;
   };
   /** Wait `ms` (clamped to 0..30000 and to the invocation's wall-clock limit). */
   $sleep(ms: number): Promise<void>;

@@ -1,12 +1,14 @@
 /**
- * Script values <-> stored strings. Values are stored as JSON, so a string
- * "123" is stored as `"123"` and reads back as a string. Decoding is tolerant:
- * a raw non-JSON string written by another process reads back as that string.
+ * Script values <-> stored strings, as Enfyra's user cache does it: a string
+ * is stored as it is, anything else as JSON; reading parses JSON and falls
+ * back to the raw text. So `'123'` reads back as the number 123 and `'true'`
+ * as `true` (see warnings.ts), and a raw string another process wrote reads
+ * back as that string.
  */
 
-/** JSON text of `value`, or undefined when JSON has no text for it (undefined, a function, a symbol). Throws TypeError for BigInt and cycles. */
+/** The stored text of a value. `undefined` (an omitted argument) has none. */
 export function encode(value: unknown): string | undefined {
-  return JSON.stringify(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 export function decode(raw: string): unknown {
@@ -17,10 +19,11 @@ export function decode(raw: string): unknown {
   }
 }
 
-/** Whether the UTF-8 encoding of `text` is longer than `maxBytes`, without encoding it when the length alone decides. */
-export function exceedsBytes(text: string, maxBytes: number): boolean {
-  // Each UTF-16 code unit takes 1 to 3 UTF-8 bytes.
-  if (text.length > maxBytes) return true;
-  if (text.length * 3 <= maxBytes) return false;
-  return Buffer.byteLength(text, 'utf8') > maxBytes;
+/** Whether a stored string reads back as something other than itself (`'123'`, `'null'`, `'"a"'`). */
+export function readsBackChanged(value: string): boolean {
+  return decode(value) !== value;
+}
+
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }

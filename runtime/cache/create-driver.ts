@@ -2,6 +2,7 @@ import type { CacheConfig } from '../config/schema.ts';
 import type { CacheDriver, SlidingWindowResult } from './driver.ts';
 import type { Clock } from './clock.ts';
 import { MemoryCacheDriver } from './drivers/memory.ts';
+import { checkRedisConfig } from './drivers/redis-config.ts';
 
 export interface CreateDriverOptions {
   /** Time source for the memory and sqlite drivers. Redis keeps time on the server and ignores it. */
@@ -9,7 +10,8 @@ export interface CreateDriverOptions {
 }
 
 /**
- * The driver `config.driver` names. None connects or opens a file until its first call.
+ * The driver `config.driver` names. None connects or opens a file until its
+ * first call; a Redis URL ioredis would misread is a ConfigError here.
  *
  * The sqlite and redis drivers (better-sqlite3, ioredis) are also loaded on
  * their first call: ioredis alone is ~60 ms of module loading, which every
@@ -25,6 +27,7 @@ export function createCacheDriver(config: CacheConfig, options: CreateDriverOpti
         return new SqliteCacheDriver({ path: config.sqlitePath, clock: options.clock });
       });
     case 'redis':
+      checkRedisConfig(config.redis);
       return new LazyCacheDriver('redis', async () => {
         const { RedisCacheDriver } = await import('./drivers/redis.ts');
         return new RedisCacheDriver(config.redis);

@@ -1,6 +1,7 @@
 /** Per-invocation bookkeeping of the locks a hook acquired, and what happens to those it never released. */
 import type { InvocationScope } from '../sandbox/host-module.ts';
 import type { CacheDriver } from './driver.ts';
+import { CACHE_WARNINGS } from './warnings.ts';
 
 export interface HeldLock {
   /** Key in the store (namespace applied). */
@@ -30,14 +31,14 @@ export async function settleLeakedLocks(
       ? `$cache: the run was interrupted while the hook held lock "${key}"`
       : `$cache: the hook ended while still holding lock "${key}" (acquired, never released)`;
     if (!giveBack) {
-      scope.warn('cache.lock-leaked', `${what}; it stays taken until its TTL runs out`);
+      scope.warn(CACHE_WARNINGS.lockLeaked, `${what}; it stays taken until its TTL runs out here, and as long as Enfyra runs in production (its namespace lifecycle renews every key)`);
       continue;
     }
     try {
       const released = await driver.release(lock.storedKey, lock.raw);
-      scope.warn('cache.lock-leaked', released ? `${what}; released it` : `${what}; it had already expired or been replaced, left as is`);
+      scope.warn(CACHE_WARNINGS.lockLeaked, released ? `${what}; released it` : `${what}; it had already expired or been replaced, left as is`);
     } catch (err) {
-      scope.warn('cache.lock-leaked', `${what}; could not release it: ${(err as Error).message}`);
+      scope.warn(CACHE_WARNINGS.lockLeaked, `${what}; could not release it: ${(err as Error).message}`);
     }
   }
   locks.clear();

@@ -1,6 +1,7 @@
 /**
  * Loads enfyra.config.json, validates it, applies the environment overrides
- * (REDIS_URL, DATABASE_URL, NODE_NAME) and resolves relative paths against
+ * (REDIS_URL, DATABASE_URL, NODE_NAME, SECRET_KEY, Enfyra's REDIS_NAMESPACE_KEY_TTL_MS,
+ * REDIS_USER_CACHE_MAX_VALUE_BYTES, REDIS_USER_CACHE_LIMIT_MB) and resolves relative paths against
  * the config file's folder.
  *
  * Without --config the file is looked for the way other tools look for
@@ -12,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NotUtf8Error, readUtf8File } from '../shared/utf8.ts';
-import { configSchema, type EnfyraConfig, type EnfyraConfigInput } from './schema.ts';
+import { configSchema, MIN_LIFECYCLE_TTL_MS, type EnfyraConfig, type EnfyraConfigInput } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'enfyra.config.json';
 
@@ -125,11 +126,37 @@ function applyEnv(config: EnfyraConfig, env: NodeJS.ProcessEnv): EnfyraConfig {
     out.cache.redis = { ...out.cache.redis, url: env.REDIS_URL, sentinels: undefined, name: undefined, cluster: undefined };
   }
   if (env.NODE_NAME) out.cache.namespace = env.NODE_NAME;
+  applyEnfyraCacheEnv(out, env);
+  if (env.SECRET_KEY) out.helpers.jwtSecret = env.SECRET_KEY;
   if (env.DATABASE_URL) {
     out.database.url = env.DATABASE_URL;
     out.database.client = databaseClientFromUrl(env.DATABASE_URL);
   }
   return out;
+}
+
+/**
+ * Enfyra's own variables for the user cache, read as Enfyra reads them: a
+ * lifecycle TTL below 5 minutes is raised to 5 minutes outside NODE_ENV=test
+ * (runtime-namespace-lifecycle.service.ts); a value that is not a number is
+ * a configuration error here (Enfyra refuses to start).
+ */
+function applyEnfyraCacheEnv(out: EnfyraConfig, env: NodeJS.ProcessEnv): void {
+  const number = (name: string, integer: boolean, min: number): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text.trim() === '') return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw new ConfigError(`${name}="${text}": expected ${integer ? 'an integer' : 'a number'} >= ${min}`);
+    }
+    return value;
+  };
+  const ttl = number('REDIS_NAMESPACE_KEY_TTL_MS', true, 1);
+  if (ttl !== undefined) out.cache.lifecycleTtlMs = env.NODE_ENV === 'test' ? ttl : Math.max(ttl, MIN_LIFECYCLE_TTL_MS);
+  const maxValueBytes = number('REDIS_USER_CACHE_MAX_VALUE_BYTES', true, 0);
+  if (maxValueBytes !== undefined) out.cache.maxValueBytes = maxValueBytes;
+  const limitMb = number('REDIS_USER_CACHE_LIMIT_MB', false, 0);
+  if (limitMb !== undefined) out.cache.limitMb = limitMb;
 }
 
 export function databaseClientFromUrl(url: string): 'pg' | 'mysql' | 'sqlite' {

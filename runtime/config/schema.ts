@@ -49,10 +49,22 @@ export const redisSchema = z
     path: ['name'],
   });
 
+/** Enfyra's floor for REDIS_NAMESPACE_KEY_TTL_MS (runtime-namespace-lifecycle.service.ts). */
+export const MIN_LIFECYCLE_TTL_MS = 5 * 60 * 1000;
+
 export const cacheSchema = z.strictObject({
   driver: z.enum(['sqlite', 'memory', 'redis']).default('sqlite'),
-  namespace: z.string().default('enfyra'),
-  maxValueBytes: positiveInt.default(1024 * 1024),
+  /** The key namespace (NODE_NAME overrides): `$cache` keys are `<namespace>:user_cache:<key>`, as in Enfyra. */
+  namespace: z.string().min(1).default('enfyra'),
+  /**
+   * Enfyra's namespace lifecycle TTL (REDIS_NAMESPACE_KEY_TTL_MS overrides): what a value stored without a
+   * positive TTL, or with setNoExpire, gets.
+   */
+  lifecycleTtlMs: positiveInt.min(MIN_LIFECYCLE_TTL_MS).default(30 * 60 * 1000),
+  /** Largest stored value in bytes, 0 for none (REDIS_USER_CACHE_MAX_VALUE_BYTES overrides). */
+  maxValueBytes: z.number().int().min(0).default(0),
+  /** Capacity of the namespace's `$cache` in MB, 0 for none; no single value may exceed it (REDIS_USER_CACHE_LIMIT_MB overrides). */
+  limitMb: z.number().min(0).default(30),
   releaseLeakedLocks: z.boolean().default(false),
   sqlitePath: z.string().min(1).default('.enfyra/cache.sqlite'),
   redis: redisSchema.default(() => redisSchema.parse({})),
@@ -84,7 +96,7 @@ export const databaseSchema = z.strictObject({
 });
 
 export const helpersSchema = z.strictObject({
-  /** Secret for $helpers.$jwt. The placeholder is refused unless `mode` is "development". */
+  /** Secret for $helpers.$jwt (SECRET_KEY overrides, as in Enfyra). The placeholder is refused unless `mode` is "development". */
   jwtSecret: z.string().min(1).default('change-me-dev-secret'),
   bcryptRounds: z.number().int().min(4).max(15).default(10),
 });

@@ -1,39 +1,87 @@
-/** `$helpers.$crypto`: synchronous, small, node:crypto underneath. */
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { HostModule } from '../sandbox/host-module.ts';
-import { integerArg, nonEmptyStringArg, stringArg, typeError } from './args.ts';
-import { syncMethod } from './method.ts';
+/**
+ * `$helpers.$crypto` as Enfyra's crypto helper (shared/helpers/crypto.helper.ts):
+ * lenient. `randomBytes(size = 32, encoding = 'hex')` truncates the size and
+ * clamps it to 1..4096 (0 or a non-number means 32), and an encoding other
+ * than hex, base64 or base64url silently becomes hex; sha256 and hmacSha256
+ * hash `String(value)`. Where the leniency changes what was asked for, it warns.
+ */
+import { createHash, createHmac, generateKeyPair, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { HostModule, InvocationScope } from '../sandbox/host-module.ts';
+import { jsonArg } from './args.ts';
+import { asyncMethod, syncMethod } from './method.ts';
+import { HELPER_WARNINGS, warnOnce } from './warnings.ts';
 
-export const MAX_RANDOM_BYTES = 4096;
+const MAX_RANDOM_BYTES = 4096;
+const DEFAULT_RANDOM_BYTES = 32;
+const ENCODINGS: ReadonlySet<string> = new Set(['hex', 'base64', 'base64url']);
+const HELPER = '$helpers.$crypto';
 
-const ENCODINGS = ['hex', 'base64', 'base64url'] as const;
-type Encoding = (typeof ENCODINGS)[number];
+type Encoding = 'hex' | 'base64' | 'base64url';
 
-function encodingArg(value: unknown, helper: string): Encoding {
-  if (value === undefined) return 'hex';
-  if (!ENCODINGS.includes(value as Encoding)) throw typeError(helper, 'encoding', `one of ${ENCODINGS.join(', ')}`, value);
-  return value as Encoding;
+function lenient(scope: InvocationScope, method: string, what: string): void {
+  warnOnce(scope, HELPER_WARNINGS.cryptoLenient, `${HELPER}.${method}: ${what}, as Enfyra does without an error`);
 }
 
-const HELPER = '$helpers.$crypto';
+function encodingOf(value: unknown, scope: InvocationScope, method: string): Encoding {
+  const encoding = value || 'hex';
+  if (typeof encoding === 'string' && ENCODINGS.has(encoding)) return encoding as Encoding;
+  lenient(scope, method, `the encoding ${JSON.stringify(encoding) ?? String(encoding)} is not hex, base64 or base64url, so hex is used`);
+  return 'hex';
+}
+
+function sizeOf(value: unknown, scope: InvocationScope): number {
+  const size = Math.max(1, Math.min(Math.trunc(Number(value) || DEFAULT_RANDOM_BYTES), MAX_RANDOM_BYTES));
+  if (value !== undefined && value !== null && size !== value) {
+    lenient(scope, 'randomBytes', `a size of ${JSON.stringify(value) ?? String(value)} gives ${size} bytes (whole numbers from 1 to ${MAX_RANDOM_BYTES}; 0 or none gives ${DEFAULT_RANDOM_BYTES})`);
+  }
+  return size;
+}
+
+const generateRsaKeyPair = promisify(generateKeyPair);
+
+/** An SSH wire-format string: a 4-byte big-endian length, then the bytes. */
+function sshField(bytes: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+/** `ssh-rsa AAAA... comment`, the authorized_keys form of an RSA public key. */
+export function openSshPublicKey(publicKey: KeyObject, comment: string): string {
+  const { e, n } = publicKey.export({ format: 'jwk' });
+  const modulus = Buffer.from(n!, 'base64url');
+  // An mpint is signed: a modulus whose top bit is set needs a leading zero byte.
+  const mpint = modulus[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), modulus]) : modulus;
+  const blob = Buffer.concat([sshField(Buffer.from('ssh-rsa')), sshField(Buffer.from(e!, 'base64url')), sshField(mpint)]);
+  return `ssh-rsa ${blob.toString('base64')}${comment ? ` ${comment}` : ''}`;
+}
 
 export const cryptoModule: HostModule = {
   path: '$helpers.$crypto',
   methods: {
     randomUUID: syncMethod(() => randomUUID()),
-    randomBytes: syncMethod(([size, encoding]) => {
-      const helper = `${HELPER}.randomBytes`;
-      const bytes = integerArg(size, helper, 'size', 0, MAX_RANDOM_BYTES);
-      return randomBytes(bytes).toString(encodingArg(encoding, helper));
-    }),
-    sha256: syncMethod(([data, encoding]) => {
-      const helper = `${HELPER}.sha256`;
-      return createHash('sha256').update(stringArg(data, helper, 'data')).digest(encodingArg(encoding, helper));
-    }),
-    hmacSha256: syncMethod(([data, key, encoding]) => {
-      const helper = `${HELPER}.hmacSha256`;
-      const text = stringArg(data, helper, 'data');
-      return createHmac('sha256', nonEmptyStringArg(key, helper, 'key')).update(text).digest(encodingArg(encoding, helper));
+    randomBytes: syncMethod((args, scope) =>
+      randomBytes(sizeOf(jsonArg(args, 0), scope)).toString(encodingOf(jsonArg(args, 1), scope, 'randomBytes')),
+    ),
+    sha256: syncMethod((args, scope) =>
+      createHash('sha256')
+        .update(String(jsonArg(args, 0)))
+        .digest(encodingOf(jsonArg(args, 1), scope, 'sha256')),
+    ),
+    hmacSha256: syncMethod((args, scope) =>
+      createHmac('sha256', String(jsonArg(args, 1)))
+        .update(String(jsonArg(args, 0)))
+        .digest(encodingOf(jsonArg(args, 2), scope, 'hmacSha256')),
+    ),
+    /** RSA 4096, as Enfyra generates it: `{ publicKey: 'ssh-rsa ... comment', privateKey: PKCS#1 PEM }`. */
+    generateSshKeyPair: asyncMethod(async (args) => {
+      const comment = jsonArg(args, 0);
+      const { publicKey, privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 4096, publicExponent: 0x10001 });
+      return {
+        publicKey: openSshPublicKey(publicKey, comment ? String(comment) : ''),
+        privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
+      };
     }),
   },
 };

@@ -1,28 +1,29 @@
 /**
- * `$helpers.$rateLimit`: sliding-window limits on the cache driver's atomic
- * `slidingWindow`, so concurrent requests (and processes sharing one Redis)
- * never over-admit.
+ * `$helpers.$rateLimit` as Enfyra's RateLimitService (rate-limit.service.ts,
+ * route-detect.middleware.ts): a sliding window per key on the cache
+ * driver's atomic `slidingWindow`, so concurrent requests (and processes
+ * sharing one Redis) never over-admit.
  *
- * Keys, under `${namespace}#ratelimit:` — out of reach of `$cache` keys,
- * which are always `${namespace}:<key>` — (request values URI-encoded so no
- * value can forge a `:`-separated segment):
- *   check/status/reset(key)  key:<key>
- *   byIp          ip:<ip>:route:<route>      byIpGlobal    ip:<ip>
- *   byUser        user:<id>:route:<route>    byUserGlobal  user:<id>
- *   byRoute       route:<route>
- * Use one `perSeconds` per key: each call prunes the key's hits to its own window.
+ * Keys, as Enfyra's: `<namespace>:rl:<key>`, where the key is the script's own
+ * for check/status/reset, and for the request-scoped variants
+ *   byIp  ip:<ip>:<route>     byUser  user:<id|anonymous>:<route>    byRoute  route:<route>
+ *   byIpGlobal  ip:<ip>       byUserGlobal  user:<id|anonymous>
+ * Results as Enfyra's: an admitted hit reports `resetAt` = now + window; a
+ * refused one the time the oldest hit leaves the window, and `retryAfter`
+ * in seconds. Enfyra fails open: when the store errors, or the options make
+ * its Lua script fail, the request is allowed; here it warns too.
  */
 import type { CacheDriver, Clock, SlidingWindowResult } from '../cache/driver.ts';
 import type { HostModule, InvocationScope } from '../sandbox/host-module.ts';
-import { integerArg, nonEmptyStringArg, numberArg, objectArg, rangeError } from './args.ts';
 import { asyncMethod } from './method.ts';
+import { HELPER_WARNINGS, warnOnce } from './warnings.ts';
 
 /** What the by* variants need to know about the request being served. */
 export interface RateLimitRequest {
   ip?: string | null;
   /** null/undefined for an anonymous request. */
   userId?: string | number | null;
-  /** Identifies the route, e.g. `GET /orders/:id`. */
+  /** The route: Enfyra keys on the route's path (`/orders/:id`); a leading `METHOD ` is dropped. */
   route?: string | null;
 }
 
@@ -32,9 +33,9 @@ export interface RateLimitResult {
   allowed: boolean;
   /** Requests still admitted in the current window. */
   remaining: number;
-  /** Epoch ms at which the oldest counted request leaves the window (now, when none is counted). */
+  /** Epoch ms: when allowed, now + the window; when refused, when the oldest counted request leaves it. */
   resetAt: number;
-  /** Seconds until a request can be admitted; 0 when allowed. */
+  /** Seconds until a request can be admitted; 0 when allowed (and always 0 from `status`). */
   retryAfter: number;
   limit: number;
   /** Window length in seconds. */
@@ -44,117 +45,136 @@ export interface RateLimitResult {
 export interface RateLimitModuleOptions {
   driver: CacheDriver;
   namespace: string;
-  /** The clock the driver's window timestamps come from (for `retryAfter`). */
+  /** The clock the driver's window timestamps come from. */
   clock?: Clock;
   request?: RequestAccessor;
 }
 
-interface Limit {
-  maxRequests: number;
-  perSeconds: number;
+interface Options {
+  maxRequests: unknown;
+  perSeconds: unknown;
 }
 
 const HELPER = '$helpers.$rateLimit';
-/** The window is a log of hits, so the limit bounds what one key can store. */
-const MAX_REQUESTS = 100_000;
-const MIN_WINDOW_SECONDS = 0.001;
-const MAX_WINDOW_SECONDS = 366 * 86_400;
 
-type RequestField = 'ip' | 'userId' | 'route';
+/** Enfyra's Lua reads both options with tonumber(): numbers and numeric strings work, anything else fails the script. */
+function limitOf(options: unknown): { maxRequests: number; windowMs: number } | null {
+  const { maxRequests, perSeconds } = Object(options) as Options;
+  const max = luaNumber(maxRequests);
+  const seconds = luaNumber(perSeconds);
+  if (max === null || seconds === null) return null;
+  return { maxRequests: max, windowMs: seconds * 1000 };
+}
 
-const SEGMENT: Readonly<Record<RequestField, string>> = { ip: 'ip', userId: 'user', route: 'route' };
-
-const MISSING: Readonly<Record<RequestField, string>> = {
-  ip: 'the request has no client ip',
-  userId: 'the request has no user (anonymous request)',
-  route: 'the request has no route',
-};
-
-const REQUEST_SCOPED: Readonly<Record<string, readonly RequestField[]>> = {
-  byIp: ['ip', 'route'],
-  byUser: ['userId', 'route'],
-  byRoute: ['route'],
-  byIpGlobal: ['ip'],
-  byUserGlobal: ['userId'],
-};
-
-function limitArg(value: unknown, helper: string): Limit {
-  const options = objectArg(value, helper, 'options');
-  const maxRequests = integerArg(options.maxRequests, helper, 'options.maxRequests', 1, MAX_REQUESTS);
-  const perSeconds = numberArg(options.perSeconds, helper, 'options.perSeconds');
-  if (!(perSeconds >= MIN_WINDOW_SECONDS && perSeconds <= MAX_WINDOW_SECONDS)) {
-    const expected = `a number of seconds from ${MIN_WINDOW_SECONDS} to ${MAX_WINDOW_SECONDS}`;
-    throw rangeError(helper, 'options.perSeconds', expected, perSeconds);
+function luaNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
   }
-  return { maxRequests, perSeconds };
-}
-
-function windowMs(limit: Limit): number {
-  return Math.ceil(limit.perSeconds * 1000);
-}
-
-function describeWindow(window: SlidingWindowResult, allowed: boolean, limit: Limit, now: number): RateLimitResult {
-  return {
-    allowed,
-    remaining: Math.max(0, limit.maxRequests - window.count),
-    resetAt: window.oldestExpiresAt,
-    retryAfter: allowed ? 0 : Math.max(0, Math.ceil((window.oldestExpiresAt - now) / 1000)),
-    limit: limit.maxRequests,
-    window: limit.perSeconds,
-  };
+  return null;
 }
 
 export function createRateLimitModule(options: RateLimitModuleOptions): HostModule {
   const { driver, namespace, clock = Date.now, request } = options;
-  const storeKey = (suffix: string) => `${namespace}#ratelimit:${suffix}`;
+  const storeKey = (key: string) => `${namespace}:rl:${key}`;
 
-  async function hit(suffix: string, limit: Limit): Promise<RateLimitResult> {
-    const window = await driver.slidingWindow(storeKey(suffix), limit.maxRequests, windowMs(limit));
-    return describeWindow(window, window.allowed, limit, clock());
+  /** What Enfyra answers when it fails open: allowed, the whole budget left. */
+  function failOpen(scope: InvocationScope, method: string, raw: unknown, why: string): RateLimitResult {
+    warnOnce(
+      scope,
+      HELPER_WARNINGS.rateLimitFailedOpen,
+      `${HELPER}.${method}: ${why}; Enfyra fails open, so the request is allowed`,
+    );
+    const { maxRequests, perSeconds } = Object(raw) as Options;
+    return {
+      allowed: true,
+      remaining: maxRequests as number,
+      resetAt: clock() + Number(perSeconds) * 1000,
+      retryAfter: 0,
+      limit: maxRequests as number,
+      window: perSeconds as number,
+    };
   }
 
-  // status and reset use slidingWindow's edge cases until drivers have
-  // explicit peek/clear methods: a limit of 0 never counts a hit, so the call
-  // only prunes and reports; a window of 0 ms prunes every hit.
-  async function peek(suffix: string, limit: Limit): Promise<RateLimitResult> {
-    const window = await driver.slidingWindow(storeKey(suffix), 0, windowMs(limit));
-    return describeWindow(window, window.count < limit.maxRequests, limit, clock());
+  async function guarded(
+    scope: InvocationScope,
+    method: string,
+    raw: unknown,
+    count: (limit: { maxRequests: number; windowMs: number }) => Promise<RateLimitResult | null>,
+  ): Promise<RateLimitResult> {
+    if (raw === null || raw === undefined) {
+      // Enfyra reads options.maxRequests even in its error path, so this one reaches the script.
+      throw new TypeError(`Cannot read properties of ${raw} (reading 'maxRequests')`);
+    }
+    const limit = limitOf(raw);
+    if (!limit) return failOpen(scope, method, raw, 'options.maxRequests and options.perSeconds must be numbers');
+    try {
+      return (await count(limit)) ?? failOpen(scope, method, raw, `a maxRequests of ${limit.maxRequests} makes Enfyra's script fail`);
+    } catch (err) {
+      return failOpen(scope, method, raw, `the store failed (${(err as Error).message})`);
+    }
   }
 
-  async function clear(suffix: string): Promise<void> {
-    await driver.slidingWindow(storeKey(suffix), 0, 0);
+  function result(raw: unknown, fields: Omit<RateLimitResult, 'limit' | 'window'>): RateLimitResult {
+    const { maxRequests, perSeconds } = Object(raw) as Options;
+    return { ...fields, limit: maxRequests as number, window: perSeconds as number };
   }
 
-  function requestKey(method: string, fields: readonly RequestField[], scope: InvocationScope): string {
+  async function hit(scope: InvocationScope, method: string, key: string, raw: unknown): Promise<RateLimitResult> {
+    return guarded(scope, method, raw, async (limit) => {
+      const window: SlidingWindowResult = await driver.slidingWindow(storeKey(key), limit.maxRequests, limit.windowMs);
+      const now = clock();
+      if (window.allowed) {
+        return result(raw, { allowed: true, remaining: limit.maxRequests - window.count, resetAt: now + limit.windowMs, retryAfter: 0 });
+      }
+      // Refused with nothing in the window (maxRequests <= 0): Enfyra's script reads the oldest hit of an empty set and fails.
+      if (window.count === 0) return null;
+      const resetAt = window.oldestExpiresAt;
+      return result(raw, { allowed: false, remaining: 0, resetAt, retryAfter: Math.ceil((resetAt - now) / 1000) });
+    });
+  }
+
+  async function status(scope: InvocationScope, key: string, raw: unknown): Promise<RateLimitResult> {
+    return guarded(scope, 'status', raw, async (limit) => {
+      // A limit of 0 never counts a hit: the call only prunes and reports.
+      const window = await driver.slidingWindow(storeKey(key), 0, limit.windowMs);
+      const now = clock();
+      return result(raw, {
+        allowed: window.count < limit.maxRequests,
+        remaining: Math.max(0, limit.maxRequests - window.count),
+        resetAt: window.count > 0 ? window.oldestExpiresAt : now + limit.windowMs,
+        retryAfter: 0,
+      });
+    });
+  }
+
+  /** Enfyra builds these keys with template strings: a missing value reads "undefined". */
+  function requestKey(scope: InvocationScope, kind: 'ip' | 'user' | 'route', withRoute: boolean): string {
     const info = request?.(scope) ?? {};
-    return fields
-      .map((field) => {
-        const value = info[field];
-        if (value === null || value === undefined || value === '') throw new Error(`${HELPER}.${method}: ${MISSING[field]}`);
-        return `${SEGMENT[field]}:${encodeURIComponent(String(value))}`;
-      })
-      .join(':');
+    const route = String(info.route ?? '').replace(/^[A-Z]+ /, '');
+    const subject = kind === 'route' ? route : kind === 'ip' ? `${info.ip ?? undefined}` : `${info.userId || 'anonymous'}`;
+    const key = `${kind}:${subject}`;
+    return withRoute && kind !== 'route' ? `${key}:${route}` : key;
   }
 
-  const customKey = (value: unknown, method: string) => `key:${nonEmptyStringArg(value, `${HELPER}.${method}`, 'key')}`;
-
-  const requestScoped = Object.fromEntries(
-    Object.entries(REQUEST_SCOPED).map(([method, fields]) => [
-      method,
-      asyncMethod(async ([limit], scope) => {
-        const parsed = limitArg(limit, `${HELPER}.${method}`);
-        return hit(requestKey(method, fields, scope), parsed);
-      }),
-    ]),
-  );
+  const byRequest = (kind: 'ip' | 'user' | 'route', withRoute: boolean, name: string) =>
+    asyncMethod(([limit], scope) => hit(scope, name, requestKey(scope, kind, withRoute), limit));
 
   return {
     path: '$helpers.$rateLimit',
     methods: {
-      ...requestScoped,
-      check: asyncMethod(async ([key, limit]) => hit(customKey(key, 'check'), limitArg(limit, `${HELPER}.check`))),
-      status: asyncMethod(async ([key, limit]) => peek(customKey(key, 'status'), limitArg(limit, `${HELPER}.status`))),
-      reset: asyncMethod(async ([key]) => clear(customKey(key, 'reset'))),
+      check: asyncMethod(([key, limit], scope) => hit(scope, 'check', String(key), limit)),
+      byIp: byRequest('ip', true, 'byIp'),
+      byUser: byRequest('user', true, 'byUser'),
+      byRoute: byRequest('route', true, 'byRoute'),
+      byIpGlobal: byRequest('ip', false, 'byIpGlobal'),
+      byUserGlobal: byRequest('user', false, 'byUserGlobal'),
+      status: asyncMethod(([key, limit], scope) => status(scope, String(key), limit)),
+      // Enfyra's reset is a plain DEL, and its errors reach the script. A window of 0 ms drops every hit.
+      reset: asyncMethod(async ([key]) => {
+        await driver.slidingWindow(storeKey(String(key)), 0, 0);
+      }),
     },
   };
 }

@@ -34,6 +34,8 @@ export interface ManifestEntry {
   dynamic: boolean;
   callable: string | null;
   methods: Record<string, 'sync' | 'async'>;
+  /** How the module's fallback for unknown method names is called, if it has one. */
+  fallback: 'sync' | 'async' | null;
 }
 
 export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
@@ -42,6 +44,7 @@ export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
     dynamic: m.dynamicMembers === true,
     callable: m.callable ?? null,
     methods: Object.fromEntries(Object.entries(m.methods).map(([name, method]) => [name, method.kind])),
+    fallback: m.fallback?.kind ?? null,
   }));
 }
 
@@ -103,6 +106,7 @@ function isolateMain(config: {
   const stringSlice = String.prototype.slice;
   const stringIncludes = String.prototype.includes;
   const hasOwn = Object.prototype.hasOwnProperty;
+  const reflectGet = Reflect.get;
   // Function.prototype[Symbol.hasInstance] is non-writable: `instanceof` without Error[Symbol.hasInstance].
   const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
   const limits = config.limits;
@@ -371,6 +375,32 @@ function isolateMain(config: {
     }
     const node = ensurePath(entry.path);
     for (const method in entry.methods) node[method] = stub(entry.path + '.' + method, entry.methods[method]!);
+  }
+
+  // Paths that answer every name (Enfyra's proxies), wrapped once every path exists: a proxy in the
+  // middle of ensurePath would hand out a function where a later module expects its object.
+  // `then` and `toJSON` stay undefined so `await` and JSON.stringify treat the object as a plain value.
+  function answersEveryName(target: object, name: string | symbol): boolean {
+    return typeof name === 'string' && name !== 'then' && name !== 'toJSON' && !(name in target);
+  }
+  function fallbackStub(path: string, kind: 'sync' | 'async', name: string): unknown {
+    return new ProxyCtor(stub(path + '.*', kind, name), {
+      get(target, sub, receiver) {
+        return answersEveryName(target, sub) ? fallbackStub(path, kind, name + '.' + (sub as string)) : reflectApply(reflectGet, undefined, [target, sub, receiver]);
+      },
+    });
+  }
+  for (const entry of config.manifest) {
+    if (!entry.fallback || entry.dynamic) continue;
+    const segments = entry.path.split('.');
+    const last = segments.pop()!;
+    const parent = segments.length ? ensurePath(segments.join('.')) : $ctx;
+    const kind = entry.fallback;
+    parent[last] = new ProxyCtor(parent[last], {
+      get(target, name, receiver) {
+        return answersEveryName(target, name) ? fallbackStub(entry.path, kind, name as string) : reflectApply(reflectGet, undefined, [target, name, receiver]);
+      },
+    });
   }
 
   // $logs: lines are formatted here so the host only ever receives strings.

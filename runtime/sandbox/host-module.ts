@@ -76,6 +76,14 @@ export interface HostModule {
    * other methods hang off it as properties.
    */
   readonly callable?: string;
+  /**
+   * Answers every method name not in `methods`, as Enfyra's `$cache` and
+   * `$helpers` proxies do: reading any other string property of this path
+   * gives a function (nested names too: `$helpers.$ssh.generateKeyPair`), and
+   * calling it calls `fallback` with the dotted name prepended to the
+   * arguments — typically to fail with Enfyra's "Cache method not found: del".
+   */
+  readonly fallback?: HostMethod;
   /** Called after every invocation (success, error or timeout); returns when clean-up is done. */
   onInvocationEnd?(scope: InvocationScope): Promise<void> | void;
 }

@@ -28,6 +28,7 @@ export class Sandbox {
       if (paths.has(module.path)) throw new Error(`two host modules claim $ctx path ${module.path}`);
       paths.add(module.path);
       for (const [name, method] of Object.entries(module.methods)) this.methods.set(`${module.path}.${name}`, method);
+      if (module.fallback) this.methods.set(`${module.path}.*`, module.fallback);
       if (module.onInvocationEnd) this.endHooks.push(module.onInvocationEnd.bind(module));
     }
     this.pool = new IsolatePool({

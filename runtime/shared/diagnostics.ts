@@ -23,6 +23,23 @@ export interface Effect {
   readonly [field: string]: unknown;
 }
 
+/** What a host method warns through (InvocationScope has it): per-invocation state and `warn`. */
+export interface WarningSink {
+  warn(code: string, message: string): void;
+  state<T>(owner: object, init: () => T): T;
+}
+
+const reported = {};
+
+/** `sink.warn`, once per invocation for the same code and message: a loop of calls warns once. */
+export function warnOnce(sink: WarningSink, code: string, message: string): void {
+  const seen = sink.state(reported, () => new Set<string>());
+  const id = `${code}\n${message}`;
+  if (seen.has(id)) return;
+  seen.add(id);
+  sink.warn(code, message);
+}
+
 /** `hooks/x.js:12:5: message` — the form editors and terminals link. */
 export function formatWarning(w: Warning): string {
   const where = w.file ? `${w.file}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ` : '';

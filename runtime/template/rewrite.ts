@@ -1,5 +1,6 @@
 /**
- * Rewrites Enfyra's template syntax to the `$ctx` form before compiling:
+ * Rewrites Enfyra's template syntax to the `$ctx` form before compiling, and
+ * warns where Enfyra's own rewriter would differ (portability.ts):
  * `@CACHE` → `$ctx.$cache` (see tokens.ts), `#orders` → `$ctx.$repos.orders`,
  * `%lodash` → `$ctx.$pkgs.lodash`.
  *
@@ -19,18 +20,23 @@
  * (replacement length − token length), e.g. +5 after `@CACHE`.
  */
 import { tokTypes as tt } from 'acorn';
+import type { Warning } from '../shared/diagnostics.ts';
+import type { TemplateEdit as Edit } from './enfyra-rules.ts';
 import { isMemberAccess, lex, type LexedToken } from './lex.ts';
+import { templatePortabilityWarnings } from './portability.ts';
 import { AT_TOKENS, packageReference, tableReference } from './tokens.ts';
 
-export interface RewriteResult {
-  code: string;
-  changed: boolean;
-}
+export { TEMPLATE_WARNINGS } from './portability.ts';
 
-interface Edit {
-  start: number;
-  end: number;
-  replacement: string;
+export interface RewriteResult {
+  /** The script in the `$ctx` form, every line where it was. */
+  code: string;
+  /**
+   * Where Enfyra's own rewriter would do something else (reject the script,
+   * or rewrite a regex, a private member, a string it misreads), with line
+   * and column in the source as written; `file` is left for the caller.
+   */
+  warnings: Warning[];
 }
 
 /**
@@ -48,8 +54,8 @@ export function rewriteTemplateSyntax(source: string): RewriteResult {
     const edit = templateEdit(source, tokens, i);
     if (edit) edits.push(edit);
   }
-  if (edits.length === 0) return { code: source, changed: false };
-  return { code: applyEdits(source, edits), changed: true };
+  const warnings = templatePortabilityWarnings(source, tokens, edits);
+  return { code: edits.length === 0 ? source : applyEdits(source, edits), warnings };
 }
 
 function templateEdit(source: string, tokens: LexedToken[], i: number): Edit | null {

@@ -1,30 +1,10 @@
 /** What each piece of Enfyra's template syntax stands for in the `$ctx` form. */
-import { THROWABLE_STATUSES } from '../shared/http-errors.ts';
+import { TEMPLATE_TOKENS } from '../shared/ctx-members.ts';
 
-const CONTEXT_NAMES: Readonly<Record<string, string>> = {
-  CACHE: '$ctx.$cache',
-  REPOS: '$ctx.$repos',
-  HELPERS: '$ctx.$helpers',
-  LOGS: '$ctx.$logs',
-  BODY: '$ctx.$body',
-  QUERY: '$ctx.$query',
-  PARAMS: '$ctx.$params',
-  USER: '$ctx.$user',
-  REQ: '$ctx.$req',
-  SHARE: '$ctx.$share',
-  DATA: '$ctx.$data',
-  STATUS: '$ctx.$statusCode',
-  API: '$ctx.$api',
-  ENV: '$ctx.$env',
-  ERROR: '$ctx.$api.error',
-  THROW: '$ctx.$throw',
-};
-
-/** `@NAME` → replacement, keyed by NAME; `@THROW404` and friends come from the throwable statuses. */
-export const AT_TOKENS: ReadonlyMap<string, string> = new Map([
-  ...Object.entries(CONTEXT_NAMES),
-  ...THROWABLE_STATUSES.map((status): [string, string] => [`THROW${status}`, `$ctx.$throw['${status}']`]),
-]);
+/** `@NAME` → replacement, keyed by NAME (without the `@`), from the `$ctx` member list. */
+export const AT_TOKENS: ReadonlyMap<string, string> = new Map(
+  [...TEMPLATE_TOKENS].map(([token, replacement]): [string, string] => [token.slice(1), replacement]),
+);
 
 /** `#name` → the repository of that table. */
 export function tableReference(name: string): string {

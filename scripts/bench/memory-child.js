@@ -20,7 +20,7 @@ const LANES = 4;
 const READ_AT = [1000, 2500, 5000, 10_000, 15_000, 20_000, 30_000].filter((n) => n <= TOTAL);
 
 const redis = new Redis(redisUrl(), { lazyConnect: true });
-const key = `${NAMESPACE}:user-profile:1`;
+const key = `${NAMESPACE}:user_cache:user-profile:1`;
 await redis.set(key, JSON.stringify({ id: 1, name: 'Ada Admin', email: 'admin@example.com' }), 'PX', 600_000);
 const runtime = await createBenchRuntime();
 const hooks = [

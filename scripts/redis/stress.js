@@ -144,7 +144,7 @@ async function injectFault(kind, topology, namespace, afterMs) {
     return 'killed the server, restarted it 1 s later (no persistence: the counter starts again from 0)';
   }
   if (kind === 'cluster') {
-    const victim = await topology.masterFor(`${namespace}:stress:lock`);
+    const victim = await topology.masterFor(`${namespace}:user_cache:stress:lock`);
     await victim.stop({ kill: true });
     return `killed the master serving the lock (port ${victim.port}); its replica takes over`;
   }
@@ -174,7 +174,7 @@ async function stress(kind, options) {
     const { createCacheDriver } = await import(path.join(ROOT, 'dist/runtime/cache/create-driver.js'));
     const { cacheSchema } = await import(path.join(ROOT, 'dist/runtime/config/schema.js'));
     const driver = createCacheDriver(cacheSchema.parse(config.cache));
-    const counter = JSON.parse((await driver.get(`${namespace}:stress:counter`)) ?? '0');
+    const counter = JSON.parse((await driver.get(`${namespace}:user_cache:stress:counter`)) ?? '0');
     await driver.close();
 
     const values = new Set(cycles.map((c) => c.value));

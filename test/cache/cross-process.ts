@@ -37,7 +37,7 @@ export function crossProcessSuite(name: string, config: () => CacheConfig, prefi
         run(['counter', JSON.stringify(config()), keys, String(id), String(ITERATIONS)]),
       );
       const outcomes = await Promise.all(workers.map(exitOf));
-      expect(outcomes).toStrictEqual(workers.map(() => ({ code: 0, stderr: '' })));
+      for (const outcome of outcomes) expect(outcome, outcome.stderr).toStrictEqual({ code: 0, stderr: '' });
       expect(await driver.get(`${keys}:counter`)).toBe(String(PROCESSES * ITERATIONS));
       expect(await driver.get(`${keys}:lock`)).toBeNull();
     }, 60_000);

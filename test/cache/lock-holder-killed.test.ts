@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EnfyraConfigInput } from '../../runtime/config/schema.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { namespacedKey } from '../../runtime/cache/keys.ts';
 import { cacheSchema } from '../../runtime/config/schema.ts';
 import { testConfig } from '../support/runtime.ts';
 import { deleteKeysWithPrefix, redisForTests, sleep, uniqueNamespace } from '../support/redis.ts';
@@ -45,7 +46,7 @@ async function holderKilledThenLockFrees(cache: CacheInput): Promise<void> {
   let stderr = '';
   holder.stderr!.on('data', (d) => (stderr += d));
   try {
-    const storedKey = `${namespace}:record-lock:7`;
+    const storedKey = namespacedKey(namespace, 'record-lock:7');
     const deadline = Date.now() + 20_000;
     let announced: string | null;
     while ((announced = await driver.get(`${storedKey}:holder`)) === null) {

@@ -68,7 +68,7 @@ describe.skipIf(!canStart)('redis cluster (3 masters + 3 replicas)', () => {
     afterAll(() => runtime?.close());
 
     it('calls fail fast during the failover window, then the promoted replica serves them', async () => {
-      const storedKey = 'failover:loop';
+      const storedKey = 'failover:user_cache:loop';
       const victim = await cluster.masterFor(storedKey);
       const loop = runLoop(runtime, { key: 'loop', durationMs: 30_000, stopAfterRecovery: 30 });
       await sleep(800);

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
-import { createCacheModule } from '../../runtime/cache/cache-module.ts';
+import { cacheModuleSettings, createCacheModule } from '../../runtime/cache/cache-module.ts';
 import { CacheUnavailableError, type CacheDriver } from '../../runtime/cache/driver.ts';
 import { cacheSchema } from '../../runtime/config/schema.ts';
 import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
@@ -47,7 +47,7 @@ describe.skipIf(!canStart)('redis driver: connection loss', () => {
   });
 
   it('fails within the command timeout with a 503 while Redis is down, and works again once it is back', async () => {
-    const cache = createCacheModule({ driver, namespace: 'faults', maxValueBytes: 1024, releaseLeakedLocks: false });
+    const cache = createCacheModule({ driver, ...cacheModuleSettings(cacheSchema.parse({ namespace: 'faults' })) });
     const scope = new Scope();
     await cache.methods.set!.call(scope, ['k', 'v', 60_000]);
     expect(await cache.methods.get!.call(scope, ['k'])).toBe('v');
@@ -56,6 +56,9 @@ describe.skipIf(!canStart)('redis driver: connection loss', () => {
     expectUnavailable(await timed(driver.get('faults:k')));
     expectUnavailable(await timed(Promise.resolve(cache.methods.get!.call(scope, ['k']))));
     expectUnavailable(await timed(Promise.resolve(cache.methods.acquire!.call(scope, ['lock', 'me', 5000]))));
+    // As in Enfyra, release answers false for any error (and warns that it did).
+    expect(await cache.methods.release!.call(scope, ['lock', 'me'])).toBe(false);
+    expect(scope.warnings.find((w) => w.code === 'cache.release-failed')?.message).toContain('cache unavailable (redis)');
     const burst = await Promise.all(Array.from({ length: 20 }, () => timed(driver.set('faults:x', '1', null))));
     burst.forEach(expectUnavailable);
 

@@ -129,8 +129,8 @@ describe.skipIf(!canStart)('Redis restarted while a hook calls $cache in a loop 
   it('killed: calls fail fast during the outage and succeed once it is back; none hangs', async () => {
     const loop = runLoop(runtime, { durationMs: 15_000, stopAfterRecovery: 20 });
     await sleep(800);
-    await server.stop({ kill: true });
     const downAt = Date.now();
+    await server.stop({ kill: true });
     await sleep(2500);
     await server.restart();
     const upAt = Date.now();
@@ -138,10 +138,10 @@ describe.skipIf(!canStart)('Redis restarted while a hook calls $cache in a loop 
 
     expectOutageThenRecovery(calls, { minFailures: 5 });
     const failures = calls.filter((c) => !c.ok);
-    expect(failures[0]!.at + startedAt).toBeGreaterThanOrEqual(downAt - 100);
+    expect(failures[0]!.at + startedAt).toBeGreaterThanOrEqual(downAt - 250);
     expect(failures.at(-1)!.at + startedAt).toBeLessThanOrEqual(upAt + FAIL_FAST_MS);
-    // The client reconnects on its own within a fraction of a second of the server answering again.
-    expect(recoveredAfter(calls) + startedAt - upAt).toBeLessThan(1000);
+    // The client reconnects on its own soon after the server answers again (well under a second on an idle machine).
+    expect(recoveredAfter(calls) + startedAt - upAt).toBeLessThan(FAIL_FAST_MS);
     // A fresh invocation after the outage just works.
     expect((await runtime.run(hookPath('cache-loop.js'), { params: { durationMs: '1' } as never })).error).toBeNull();
   }, 40_000);

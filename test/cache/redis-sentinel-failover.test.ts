@@ -50,7 +50,7 @@ describe.skipIf(!canStart)('redis sentinel (primary + replica + 3 sentinels)', (
     });
     afterAll(() => runtime?.close());
 
-    const valueOn = (url: string) => withRedis(url, (client) => client.get('failover:loop'));
+    const valueOn = (url: string) => withRedis(url, (client) => client.get('failover:user_cache:loop'));
 
     it('planned failover (SENTINEL FAILOVER): the runtime follows the Sentinels’ announcement while the old primary is still writable', async () => {
       const { primary } = sentinel;

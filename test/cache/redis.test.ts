@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCacheModule } from '../../runtime/cache/cache-module.ts';
+import { cacheModuleSettings, createCacheModule } from '../../runtime/cache/cache-module.ts';
 import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
 import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
 import { cacheSchema, type CacheConfig } from '../../runtime/config/schema.ts';
@@ -33,15 +33,19 @@ describe.skipIf(!redis)(redis ? 'redis' : 'redis (SKIPPED: no Redis available, s
 
   crossProcessSuite('redis', config, `${prefix}-xproc`);
 
-  it('stores keys as <namespace>:<key> with JSON values, readable by any Redis client', async () => {
+  it("stores keys as Enfyra does, readable by any Redis client (and by Enfyra's UserCacheService)", async () => {
     const driver = createCacheDriver(config());
     const raw = new Redis(redis!.url);
+    const namespace = `${prefix}-plain`;
     try {
-      const mod = createCacheModule({ driver, namespace: `${prefix}-plain`, maxValueBytes: 1024, releaseLeakedLocks: false });
+      const mod = createCacheModule({ driver, ...cacheModuleSettings(cacheSchema.parse({ namespace })) });
       await mod.methods.set!.call(new Scope(), ['user:1', { name: 'A' }, 60_000]);
-      expect(await raw.get(`${prefix}-plain:user:1`)).toBe('{"name":"A"}');
-      const pttl = await raw.pttl(`${prefix}-plain:user:1`);
-      expect(pttl).toBeGreaterThan(59_000);
+      await mod.methods.set!.call(new Scope(), ['name', 'Ada']);
+      expect(await raw.get(`${namespace}:user_cache:user:1`)).toBe('{"name":"A"}');
+      expect(await raw.pttl(`${namespace}:user_cache:user:1`)).toBeGreaterThan(59_000);
+      expect(await raw.get(`${namespace}:user_cache:name`)).toBe('Ada');
+      // No TTL given: Enfyra's default lifecycle TTL, 30 minutes.
+      expect(await raw.pttl(`${namespace}:user_cache:name`)).toBeGreaterThan(1_790_000);
     } finally {
       raw.disconnect();
       await driver.close();

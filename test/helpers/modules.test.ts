@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHelperModules } from '../../runtime/helpers/index.ts';
+import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
 import { NO_CACHE } from './support.ts';
 
 describe('createHelperModules', () => {
@@ -16,7 +17,7 @@ describe('createHelperModules', () => {
     expect(shape).toEqual({
       $helpers: { autoSlug: 'sync', $jwt: 'async', $sleep: 'async' },
       '$helpers.$bcrypt': { hash: 'async', compare: 'async' },
-      '$helpers.$crypto': { randomUUID: 'sync', randomBytes: 'sync', sha256: 'sync', hmacSha256: 'sync' },
+      '$helpers.$crypto': { randomUUID: 'sync', randomBytes: 'sync', sha256: 'sync', hmacSha256: 'sync', generateSshKeyPair: 'async' },
       '$helpers.$rateLimit': {
         byIp: 'async',
         byUser: 'async',
@@ -28,5 +29,16 @@ describe('createHelperModules', () => {
         reset: 'async',
       },
     });
+  });
+
+  it("answers every other name with Enfyra's \"Helper not found\", naming it below $helpers", async () => {
+    for (const [path, name, expected] of [
+      ['$helpers', '$ssh.generateKeyPair', 'Helper not found: $ssh.generateKeyPair'],
+      ['$helpers.$crypto', 'md5', 'Helper not found: $crypto.md5'],
+      ['$helpers.$rateLimit', 'byCountry', 'Helper not found: $rateLimit.byCountry'],
+    ] as const) {
+      const fallback = modules.find((m) => m.path === path)!.fallback!;
+      await expect(Promise.resolve(fallback.call(new Scope(), [name]))).rejects.toThrow(expected);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
+import { namespacedKey } from '../../runtime/cache/keys.ts';
 import { cacheSchema } from '../../runtime/config/schema.ts';
 import { redisForTests, uniqueNamespace, deleteKeysWithPrefix } from '../support/redis.ts';
 
@@ -41,7 +42,7 @@ async function lockedCount(cache: Record<string, unknown>): Promise<number> {
   expect(results.reduce((n, r) => n + r.failures, 0)).toBe(0);
   const driver = createCacheDriver(cacheSchema.parse(cache));
   try {
-    return JSON.parse((await driver.get(`${cache.namespace}:counter`))!);
+    return JSON.parse((await driver.get(namespacedKey(cache.namespace as string, 'counter')))!);
   } finally {
     await driver.close();
   }

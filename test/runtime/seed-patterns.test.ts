@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { CacheDriver } from '../../runtime/cache/driver.ts';
 import { MemoryCacheDriver } from '../../runtime/cache/drivers/memory.ts';
+import { namespacedKey } from '../../runtime/cache/keys.ts';
 import { SqliteCacheDriver } from '../../runtime/cache/drivers/sqlite.ts';
 import { RedisCacheDriver } from '../../runtime/cache/drivers/redis.ts';
 import { redisSchema } from '../../runtime/config/schema.ts';
@@ -38,7 +39,7 @@ for (const [name, makeDriver] of drivers) {
       await driver.close();
     });
 
-    const cache = (key: string) => driver.get(`${namespace}:${key}`);
+    const cache = (key: string) => driver.get(namespacedKey(namespace, key));
 
     it('Pattern 1, cache-first: a miss reads the database, the next run is served from cache; id arrives as a string', async () => {
       const first = await runtime.run(hook('cache-first.js'), { params: { id: '3' } });
@@ -51,7 +52,7 @@ for (const [name, makeDriver] of drivers) {
     });
 
     it('Pattern 2, invalidate on update: the row changes and the cached copy is gone', async () => {
-      await driver.set(`${namespace}:product:2`, JSON.stringify({ id: 2, price: 1 }), 60_000);
+      await driver.set(namespacedKey(namespace, 'product:2'), JSON.stringify({ id: 2, price: 1 }), 60_000);
       const r = await runtime.run(hook('invalidate-on-update.js'), { params: { id: '2' }, body: { price: 12.5 }, method: 'PATCH' });
       expect(r).toMatchObject({ statusCode: 200, data: { id: 2, price: 12.5 }, logs: ['Cache invalidated for product: 2'] });
       expect(await cache('product:2')).toBeNull();
@@ -74,7 +75,7 @@ for (const [name, makeDriver] of drivers) {
     });
 
     it('Pattern 4: a lock held by someone else gives 409 and stays theirs', async () => {
-      await driver.set(`${namespace}:record-lock:4`, JSON.stringify(555), 10_000);
+      await driver.set(namespacedKey(namespace, 'record-lock:4'), JSON.stringify(555), 10_000);
       const r = await runtime.run(hook('prevent-concurrent-modification.js'), { params: { id: '4' }, body: { stock: 1 } });
       expect(r).toMatchObject({ statusCode: 409, error: { message: 'Record is currently being modified by another user' } });
       expect(await cache('record-lock:4')).toBe('555');
@@ -113,7 +114,7 @@ for (const [name, makeDriver] of drivers) {
       const ok = await runtime.run(hook('lock-record.js'), { params: { id: '1' }, body: { status: 'archived' } });
       expect(ok).toMatchObject({ statusCode: 200, logs: ['Acquired lock for record: 1', 'Released lock for record: 1'] });
       expect(await cache('record-lock:1')).toBeNull();
-      await driver.set(`${namespace}:record-lock:1`, JSON.stringify(2), 10_000);
+      await driver.set(namespacedKey(namespace, 'record-lock:1'), JSON.stringify(2), 10_000);
       const busy = await runtime.run(hook('lock-record.js'), { params: { id: '1' }, body: { status: 'draft' } });
       expect(busy).toMatchObject({ statusCode: 409, error: { name: 'ConflictException', message: 'Record is currently being modified' } });
     });
@@ -133,7 +134,7 @@ for (const [name, makeDriver] of drivers) {
 
     it('a hook that ends holding a lock gets a warning naming the key', async () => {
       const r = await runtime.run({ source: `await $ctx.$cache.acquire('lock:forgotten', 'me', 10000); return 1;` });
-      expect(r.warnings).toEqual([expect.objectContaining({ code: 'cache.lock-leaked', message: expect.stringMatching(/lock:forgotten/) })]);
+      expect(r.warnings.filter((w) => w.code === 'cache.lock-leaked')).toEqual([expect.objectContaining({ message: expect.stringMatching(/lock:forgotten/) })]);
     });
   });
 }

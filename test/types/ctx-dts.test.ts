@@ -48,8 +48,8 @@ describe('types/enfyra-ctx.d.ts', () => {
   });
 
   it('catches a misuse (so the check above can fail)', () => {
-    const diagnostics = diagnosticsFor({ '/virtual/bad.js': wrap(`await $ctx.$cache.acquire('k');\nawait $ctx.$cache.gett('k');`) });
-    expect(diagnostics.join('\n')).toMatch(/Expected 3 arguments, but got 1/);
+    const diagnostics = diagnosticsFor({ '/virtual/bad.js': wrap(`await $ctx.$cache.get();\nawait $ctx.$cache.gett('k');`) });
+    expect(diagnostics.join('\n')).toMatch(/Expected 1 arguments, but got 0/);
     expect(diagnostics.join('\n')).toMatch(/Property 'gett' does not exist/);
   });
 });

@@ -19,15 +19,11 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../../config/schema.ts';
 import { unrefHandle } from '../../shared/keep-alive.ts';
+import { redisMode } from './redis-config.ts';
 
 export type RedisClient = Redis | Cluster;
 
-export type RedisMode = 'single' | 'sentinel' | 'cluster';
-
-/** First match wins: cluster, then sentinels, then the URL (or the default localhost). */
-export function redisMode(config: RedisConfig): RedisMode {
-  return config.cluster ? 'cluster' : config.sentinels ? 'sentinel' : 'single';
-}
+export { redisMode, type RedisMode } from './redis-config.ts';
 
 const RECONNECT_DELAY_CAP_MS = 200;
 

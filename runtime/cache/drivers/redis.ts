@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { RedisConfig } from '../../config/schema.ts';
 import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.ts';
 import { createRedisClient, redisMode, SentinelFailoverWatch, type RedisClient } from './redis-client.ts';
+import { checkRedisConfig, redactRedisUrl } from './redis-config.ts';
 import { StallGuard } from './redis-stall-guard.ts';
 import { keepAlive } from '../../shared/keep-alive.ts';
 import { defineCacheScripts, type CacheScripts } from './redis-scripts.ts';
@@ -29,7 +30,21 @@ export class RedisCacheDriver implements CacheDriver {
   /** Why the last connection attempt failed (cleared once connected), to explain a rejected command. */
   private lastConnectionError: string | null = null;
 
+  /**
+   * The database the URL names. ioredis selects it on every connect, but when
+   * the server refuses, it only emits an error and goes on in database 0; so
+   * until one explicit SELECT has succeeded, no command is sent.
+   */
+  private readonly db: number;
+  private readonly urlForMessages: string;
+  private databaseSelected: boolean;
+  private selecting: Promise<void> | null = null;
+  private databaseRefused: CacheUnavailableError | null = null;
+
   constructor(config: RedisConfig) {
+    this.db = checkRedisConfig(config);
+    this.urlForMessages = config.url === undefined ? '' : redactRedisUrl(config.url);
+    this.databaseSelected = this.db === 0;
     const client = createRedisClient(config);
     // Failures reach callers as rejected commands (explained with this); the event would only be logged as unhandled.
     const noteConnectionError = (err: unknown) => {
@@ -66,44 +81,69 @@ export class RedisCacheDriver implements CacheDriver {
   }
 
   get(key: string): Promise<string | null> {
-    return this.guard(this.client.get(key));
+    return this.run(() => this.client.get(key));
   }
 
   async set(key: string, value: string, ttlMs: number | null): Promise<void> {
-    await this.guard(ttlMs === null ? this.client.set(key, value) : this.client.set(key, value, 'PX', ttlMs));
+    await this.run(() => (ttlMs === null ? this.client.set(key, value) : this.client.set(key, value, 'PX', ttlMs)));
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.guard(this.client.del(key))) > 0;
+    return (await this.run(() => this.client.del(key))) > 0;
   }
 
   async acquire(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return (await this.guard(this.client.set(key, value, 'PX', ttlMs, 'NX'))) === 'OK';
+    return (await this.run(() => this.client.set(key, value, 'PX', ttlMs, 'NX'))) === 'OK';
   }
 
   async release(key: string, value: string): Promise<boolean> {
-    return (await this.guard(this.client.cacheRelease(key, value))) === 1;
+    return (await this.run(() => this.client.cacheRelease(key, value))) === 1;
   }
 
   incr(key: string, by: number, ttlMs: number | null): Promise<number> {
-    return this.guard(ttlMs === null ? this.client.incrby(key, by) : this.client.cacheIncrWithTtl(key, by, ttlMs));
+    return this.run(() => (ttlMs === null ? this.client.incrby(key, by) : this.client.cacheIncrWithTtl(key, by, ttlMs)));
   }
 
   async slidingWindow(key: string, limit: number, windowMs: number): Promise<SlidingWindowResult> {
     const member = this.memberPrefix + (++this.hitSeq).toString(36);
-    const [allowed, count, oldestExpiresAt, now] = await this.guard(
+    const [allowed, count, oldestExpiresAt, now] = await this.run(() =>
       this.client.cacheSlidingWindow(key, limit, windowMs, member),
     );
     return { allowed: allowed === 1, count, oldestExpiresAt, now };
   }
 
   nextFencingToken(key: string): Promise<number> {
-    return this.guard(this.client.incr(key));
+    return this.run(() => this.client.incr(key));
   }
 
   async ttl(key: string): Promise<number | null> {
-    const ms = await this.guard(this.client.pttl(key));
+    const ms = await this.run(() => this.client.pttl(key));
     return ms === -2 ? -1 : ms === -1 ? null : ms;
+  }
+
+  /** Sends a command once the URL's database is known to be selected. */
+  private run<T>(command: () => Promise<T>): Promise<T> {
+    if (this.databaseSelected) return this.guard(command());
+    return this.selectDatabase().then(() => this.guard(command()));
+  }
+
+  private selectDatabase(): Promise<void> {
+    if (this.databaseRefused) return Promise.reject(this.databaseRefused);
+    return (this.selecting ??= this.guard((this.client as Redis).select(this.db)).then(
+      () => {
+        this.databaseSelected = true;
+      },
+      (err: unknown) => {
+        // Unreachable now: try again with the next command. Refused: never send anything.
+        this.selecting = null;
+        if (!(err instanceof Error) || !DATABASE_REFUSED.test(err.message)) throw err;
+        this.databaseRefused = new CacheUnavailableError(
+          `cache unavailable (redis): the server refused database ${this.db} of ${this.urlForMessages} (${err.message}); ` +
+            'use a database index it has (its "databases" setting, 16 by default)',
+        );
+        throw this.databaseRefused;
+      },
+    ));
   }
 
   close(): Promise<void> {
@@ -133,6 +173,8 @@ export class RedisCacheDriver implements CacheDriver {
 function dropStalledConnection(client: RedisClient): void {
   if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
 }
+
+const DATABASE_REFUSED = /DB index is out of range|invalid DB index|SELECT is not allowed/i;
 
 // Replies that mean "the server cannot serve right now", not "your command is wrong".
 const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY|NOREPLICAS)\b/;

@@ -36,7 +36,7 @@ async function lanes(concurrency, total, one) {
 
 export async function cacheFirstRows({ runtime, quick }) {
   const redis = new Redis(redisUrl(), { lazyConnect: true });
-  const key = `${NAMESPACE}:user-profile:1`;
+  const key = `${NAMESPACE}:user_cache:user-profile:1`;
   await redis.set(key, JSON.stringify(USER), 'PX', 600_000);
   const hook = path.join(ROOT, 'hooks', 'cache-first.js');
   const request = { method: 'GET', url: '/users/1', params: { id: '1' } };

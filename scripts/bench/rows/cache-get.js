@@ -16,7 +16,7 @@ const VALUE = { id: 1, email: 'admin@example.com', name: 'Ada Admin', role: 'adm
 
 export async function cacheGetRow({ runtime, quick }) {
   const redis = new Redis(redisUrl(), { lazyConnect: true });
-  const key = `${NAMESPACE}:bench:get`;
+  const key = `${NAMESPACE}:user_cache:bench:get`;
   await redis.set(key, JSON.stringify(VALUE));
   const hook = benchHook('cache-get-loop.js');
   try {

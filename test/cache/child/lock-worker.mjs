@@ -7,7 +7,10 @@
 import { createCacheDriver } from '../../../runtime/cache/create-driver.ts';
 
 const [mode, configJson, prefix, ...rest] = process.argv.slice(2);
-const driver = createCacheDriver(JSON.parse(configJson));
+const config = JSON.parse(configJson);
+// This worker proves mutual exclusion, not speed: a machine loaded by other work must not turn a slow reply into a 503.
+if (config.redis) config.redis.commandTimeoutMs = Math.max(config.redis.commandTimeoutMs ?? 0, 10_000);
+const driver = createCacheDriver(config);
 const lockKey = `${prefix}:lock`;
 const counterKey = `${prefix}:counter`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
