@@ -17,7 +17,7 @@ import type { CacheDriver, Clock } from './cache/driver.ts';
 import { createCacheDriver } from './cache/create-driver.ts';
 import { createCacheModule } from './cache/cache-module.ts';
 import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts';
-import { createReposModule } from './repos/repos-module.ts';
+import { createReposModules } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
 
 /** A hook to run: a file path, or source text with an optional display name. */
@@ -99,7 +99,7 @@ export class Runtime {
         maxValueBytes: config.cache.maxValueBytes,
         releaseLeakedLocks: config.cache.releaseLeakedLocks,
       }),
-      createReposModule(database),
+      ...createReposModules(database),
       ...createHelperModules({ helpers: config.helpers, mode: config.mode, cache, request: (scope) => scope.request }),
       ...(options.modules ?? []),
     ];

@@ -82,8 +82,8 @@ export function resolveConfig(
     database: {
       ...config.database,
       sqlitePath: abs(config.database.sqlitePath),
-      schema: abs(config.database.schema),
-      seed: abs(config.database.seed),
+      schema: config.database.schema === null ? null : abs(config.database.schema),
+      seed: config.database.seed === null ? null : abs(config.database.seed),
     },
     root: where.root,
     file: where.file,

@@ -67,9 +67,13 @@ export const databaseSchema = z.strictObject({
   url: z.string().min(1).optional(),
   /** The SQLite file, created from schema + seed on first use (when no sqlite: url is given). */
   sqlitePath: z.string().min(1).default('.enfyra/data.sqlite'),
-  /** Schema and seed files (see README, "Fixtures: schema and seed"). */
-  schema: z.string().min(1).default('fixtures/schema.json'),
-  seed: z.string().min(1).default('fixtures/seed.json'),
+  /**
+   * Schema and seed files (see README, "Fixtures: schema and seed"). null: no
+   * tables (a project whose hooks do not use `$repos`); the schema file is
+   * read only when a hook first uses `$repos`.
+   */
+  schema: z.string().min(1).nullable().default('fixtures/schema.json'),
+  seed: z.string().min(1).nullable().default('fixtures/seed.json'),
   /** Prepended to every physical table name, so several apps or runs can share one database. */
   tablePrefix: z
     .string()

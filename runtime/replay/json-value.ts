@@ -1,5 +1,5 @@
 /** Small helpers over JSON values. */
-export { isPlainObject } from '../repos/row-write.ts';
+export { isPlainObject } from '../repos/row-values.ts';
 
 /** `object[key]` if it is the object's own field, else undefined (never a prototype member). */
 export function ownValue(object: Record<string, unknown>, key: string): unknown {

@@ -79,7 +79,7 @@ function failedResult(file: string, cwd: string, error: string): FixtureResult {
 export function selectFiles(options: Pick<RunOptions, 'config' | 'cwd' | 'paths' | 'filter'>): string[] {
   const { config, cwd } = options;
   const paths = options.paths?.length ? options.paths : [defaultFixturePath(config)];
-  const files = discoverFixtureFiles(paths, cwd, { exclude: [config.database.schema, config.database.seed] });
+  const files = discoverFixtureFiles(paths, cwd, { exclude: [config.database.schema, config.database.seed].filter((f): f is string => f !== null) });
   const filter = options.filter;
   if (!filter) return files;
   return files.filter((file) => {

@@ -1,8 +1,8 @@
 /**
  * The configured database, opened on first use: a run whose hooks never
- * touch `$repos` never creates the SQLite file or connects to a server. The
- * schema and seed files are read up front, so mistakes in them are reported
- * (as ConfigErrors) before any hook runs.
+ * touch `$repos` never reads the schema file, creates the SQLite file or
+ * connects to a server. Mistakes in the schema and seed files surface at
+ * that first use, as ConfigErrors naming the file.
  */
 import { ConfigError } from '../config/load.ts';
 import type { DatabaseConfig } from '../config/schema.ts';
@@ -12,16 +12,12 @@ import { loadFixtures } from './fixtures.ts';
 
 export class DatabaseHandle {
   private readonly options: OpenOptions;
+  private readonly config: DatabaseConfig;
   private opening: Promise<Database> | null = null;
 
-  private readonly config: DatabaseConfig;
-
-  constructor(
-    config: DatabaseConfig,
-    options: OpenOptions = {},
-  ) {
+  constructor(config: DatabaseConfig, options: OpenOptions = {}) {
     this.config = config;
-    this.options = { ...options, fixtures: options.fixtures ?? loadFixtures(config) };
+    this.options = options;
   }
 
   /**
@@ -31,7 +27,7 @@ export class DatabaseHandle {
   open(): Promise<Database> {
     // database.js (knex and its dialects, ~60 ms of module loading) is loaded on first use, not at start-up.
     this.opening ??= import('./database.ts')
-      .then(({ openDatabase }) => openDatabase(this.config, this.options))
+      .then(({ openDatabase }) => openDatabase(this.config, { ...this.options, fixtures: this.options.fixtures ?? loadFixtures(this.config) }))
       .catch((err: unknown) => {
         this.opening = null;
         if (err instanceof ConfigError || err instanceof HttpError) throw err;
