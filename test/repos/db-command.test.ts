@@ -26,7 +26,7 @@ afterAll(() => {
 
 const WRITER = `
 let written = 0;
-for (let i = 0; i < 25; i++) {
+for (let i = 0; i < 60; i++) {
   await $ctx.$repos.records.create({ data: { title: 'writer ' + $ctx.$params.n + ' ' + i } });
   written++;
 }
@@ -58,10 +58,10 @@ describe('enfyra-run db reset', () => {
       expect(run.stderr + run.stdout).not.toMatch(/readonly|disk I\/O|insert into|SQLITE_/i);
       expect(run.code, run.stdout + run.stderr).toBe(0);
     }
-    for (const writer of [runs[0]!, runs[2]!]) expect(JSON.parse(writer.stdout).data).toBe(25);
+    for (const writer of [runs[0]!, runs[2]!]) expect(JSON.parse(writer.stdout).data).toBe(60);
     const check = await runCli(['hooks/writer.js', '--params', 'n=3', '--json'], { cwd: dir });
-    expect(JSON.parse(check.stdout).data).toBe(25);
-  });
+    expect(JSON.parse(check.stdout).data).toBe(60);
+  }, 180_000);
 });
 
 describe('a project without a schema file', () => {

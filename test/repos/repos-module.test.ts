@@ -65,3 +65,20 @@ describe('$repos host module', () => {
     await empty.close();
   });
 });
+
+describe('host-side reads for the dev server', () => {
+  it('loads a user with its role as Enfyra builds $user, and lists the tables', async () => {
+    const { loadUserWithRole, listTables } = await import('../../runtime/repos/users.ts');
+    const db = (await createSqliteTemplate(conformanceFixtures)).open();
+    try {
+      const user = await loadUserWithRole(db, USERS.editor.id);
+      expect(user).toMatchObject({ id: USERS.editor.id, email: 'editor@example.com', isRootAdmin: false, roleId: 2, role: { id: 2, name: 'Editor' } });
+      expect(user).toHaveProperty('password');
+      expect(await loadUserWithRole(db, 'not-a-user')).toBeNull();
+      expect(await loadUserWithRole(db, null)).toBeNull();
+      expect(listTables(db)).toEqual(['owners', 'items', 'reviews', 'tags', 'profiles', 'tokens', 'enfyra_role', 'enfyra_user']);
+    } finally {
+      await db.close();
+    }
+  });
+});
