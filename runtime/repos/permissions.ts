@@ -340,8 +340,9 @@ export interface StrippedProjection {
 
 /**
  * stripDeniedFields: the fields (every column and relation when none or `*`
- * is asked for) and `deep` entries the user may read; unpublished fields in
- * `deep` filters and sorts are dropped.
+ * is asked for) and `deep` entries the user may read — a root admin too, as
+ * in Enfyra; for other users, unpublished fields in `deep` filters and sorts
+ * are dropped as well.
  */
 export function stripDeniedFields(
   schema: DatabaseSchema,
@@ -349,6 +350,7 @@ export function stripDeniedFields(
   table: TableSchema,
   fields: string[] | undefined,
   deep: Record<string, Record<string, unknown>>,
+  rewriteDeepQueries: boolean,
 ): StrippedProjection {
   const wildcard = !fields || fields.length === 0 || fields.includes('*');
   const list = wildcard ? [...table.columns.keys(), ...table.relations.keys()] : [...fields!];
@@ -377,14 +379,14 @@ export function stripDeniedFields(
     }
     const target = schema.tables.get(relation.targetTable)!;
     const nestedFields = entry.fields === undefined ? undefined : (entry.fields as string[]);
-    const nested = stripDeniedFields(schema, perms, target, nestedFields, isPlainObject(entry.deep) ? (entry.deep as Record<string, Record<string, unknown>>) : {});
+    const nested = stripDeniedFields(schema, perms, target, nestedFields, isPlainObject(entry.deep) ? (entry.deep as Record<string, Record<string, unknown>>) : {}, rewriteDeepQueries);
     if (nested.pending) pending = true;
     out[name] = {
       ...entry,
       ...(entry.fields !== undefined ? { fields: nested.fields } : {}),
       ...(entry.deep !== undefined ? { deep: nested.deep } : {}),
-      ...(entry.filter !== undefined ? { filter: dropUnpublishedFilter(schema, target, entry.filter) } : {}),
-      ...(entry.sort !== undefined ? { sort: dropUnpublishedSort(schema, target, entry.sort) } : {}),
+      ...(rewriteDeepQueries && entry.filter !== undefined ? { filter: dropUnpublishedFilter(schema, target, entry.filter) } : {}),
+      ...(rewriteDeepQueries && entry.sort !== undefined ? { sort: dropUnpublishedSort(schema, target, entry.sort) } : {}),
     };
   }
   return { fields: list.filter((f) => !denied.has(f.split('.')[0]!)), deep: out, pending };

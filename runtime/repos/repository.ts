@@ -62,19 +62,22 @@ export class Repository {
   private readonly target: TableTarget;
   private readonly call: RepoCall;
   private readonly ctx: WriteContext;
+  /** main/secure: the fields this user may read (a root admin too: Enfyra's read stripping does not exempt one). */
   private readonly perms: UserPermissions | null;
+  /** main/secure for a user who is not root admin: filters, sorts and writes are checked as well. */
+  private readonly checks: UserPermissions | null;
 
   constructor(target: TableTarget, table: TableSchema, call: RepoCall = TRUSTED_CALL) {
     this.target = target;
     this.table = table;
     this.call = call;
-    this.perms =
-      call.enforce && !UserPermissions.isRootAdmin(call.user) ? new UserPermissions(target.schema.fieldPermissions ?? [], call.user) : null;
-    const perms = this.perms;
+    this.perms = call.enforce ? new UserPermissions(target.schema.fieldPermissions ?? [], call.user) : null;
+    const checks = this.perms && !UserPermissions.isRootAdmin(call.user) ? this.perms : null;
+    this.checks = checks;
     this.ctx = {
       target,
       warn: (code, message) => call.warn(code, message),
-      ...(perms ? { checkNested: (t, action, data) => perms.assertWrite(t, action, data, data) } : {}),
+      ...(checks ? { checkNested: (t, action, data) => checks.assertWrite(t, action, data, data) } : {}),
     };
   }
 
@@ -85,7 +88,7 @@ export class Repository {
   async find(opt?: unknown): Promise<FindResult> {
     const o = this.findOptions(opt);
     const q = this.call.query;
-    if (this.perms) assertQueryAllowed(this.perms, this.table, q.filter, q.sort);
+    if (this.checks) assertQueryAllowed(this.checks, this.table, q.filter, q.sort);
     const schema = this.target.schema;
     const projection = normalizeProjection(schema, this.table, o.fields || q.fields, 'deep' in o ? o.deep || {} : q.deep || {});
     validateDeep(schema, this.table, projection.deep);
@@ -93,7 +96,7 @@ export class Repository {
     let deep: Deep = projection.deep;
     let pending = false;
     if (this.perms) {
-      const stripped = stripDeniedFields(schema, this.perms, this.table, fields, deep as Record<string, Record<string, unknown>>);
+      const stripped = stripDeniedFields(schema, this.perms, this.table, fields, deep as Record<string, Record<string, unknown>>, this.checks !== null);
       ({ fields, pending } = stripped);
       deep = stripped.deep;
     }
@@ -156,7 +159,7 @@ export class Repository {
       const existing = await this.existing(id);
       if (body === undefined || body === null) throw new TypeError(`Cannot set properties of ${body} (setting 'id')`);
       if (!isPlainObject(body)) throw new HttpError(400, 'data must be an object');
-      this.perms?.assertWrite(this.table, 'update', body, existing);
+      this.checks?.assertWrite(this.table, 'update', body, existing);
       await updateRecord(this.ctx, this.table, id, body);
       return this.find({ filter: { [this.pk]: { _eq: id } }, fields });
     });
@@ -185,7 +188,7 @@ export class Repository {
   private createBody(raw: unknown): Record<string, unknown> {
     if (!isPlainObject(raw)) throw new HttpError(400, 'data is required and must be an object');
     const body: Record<string, unknown> = { ...raw };
-    this.perms?.assertWrite(this.table, 'create', body, body);
+    this.checks?.assertWrite(this.table, 'create', body, body);
     delete body.id;
     delete body._id;
     return body;

@@ -41,7 +41,8 @@ describe('$repos host module', () => {
     expect(await call('find', viewer, 'secure.items', { fields: 'id,secret', limit: 1 })).toEqual({ data: [{ id: 1 }] });
     expect(await call('find', viewer, 'items', { fields: 'id,secret', limit: 1 })).toEqual({ data: [{ id: 1, secret: 's1' }] });
     const root = new Scope({ mainTable: 'items', context: { $user: USERS.root } });
-    expect(await call('find', root, 'main', { fields: 'id,secret', limit: 1 })).toEqual({ data: [{ id: 1, secret: 's1' }] });
+    expect(await call('find', root, 'main', { fields: 'id,secret', limit: 1 })).toEqual({ data: [{ id: 1 }] });
+    expect(await call('update', root, 'main', { id: 1, data: { price: 2 }, fields: 'price' })).toEqual({ data: [{ price: 2 }] });
   });
 
   it('an unknown table (or main without a main table) fails "Repo method not found", as in Enfyra', async () => {
