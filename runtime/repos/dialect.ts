@@ -30,7 +30,7 @@ export interface Dialect {
 
 const isTextual = (c: ColumnSchema) => valueKind(c) === 'string' && c.type !== 'uuid';
 
-function fromDbCommon(column: ColumnSchema, raw: unknown, jsonIsText: boolean): unknown {
+function fromDbCommon(column: ColumnSchema, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
   switch (valueKind(column)) {
     case 'boolean':
@@ -42,7 +42,8 @@ function fromDbCommon(column: ColumnSchema, raw: unknown, jsonIsText: boolean): 
     case 'datetime':
       return readDateTime(column, raw);
     case 'json':
-      return jsonIsText && typeof raw === 'string' ? parseJsonText(raw) : raw;
+      // simple-json is stored as text on every database, as Enfyra stores it.
+      return typeof raw === 'string' ? parseJsonText(raw) : raw;
     default:
       return raw;
   }
@@ -86,7 +87,7 @@ function parseJsonText(text: string): unknown {
 const sqlite: Dialect = {
   client: 'sqlite',
   toDb: toDbWith({ datetimeAsText: true, booleanAsInteger: true }),
-  fromDb: (column, raw) => fromDbCommon(column, raw, true),
+  fromDb: fromDbCommon,
   // BINARY collation is code point order; NULLs already sort first.
   ordered: () => '??',
   nullsOrder: () => '',
@@ -95,7 +96,7 @@ const sqlite: Dialect = {
 const pg: Dialect = {
   client: 'pg',
   toDb: toDbWith({ datetimeAsText: false, booleanAsInteger: false }),
-  fromDb: (column, raw) => fromDbCommon(column, raw, true),
+  fromDb: fromDbCommon,
   ordered: (column) => (isTextual(column) ? '?? collate "C"' : '??'),
   nullsOrder: (direction) => (direction === 'asc' ? ' nulls first' : ' nulls last'),
 };
@@ -103,7 +104,7 @@ const pg: Dialect = {
 const mysql: Dialect = {
   client: 'mysql',
   toDb: toDbWith({ datetimeAsText: false, booleanAsInteger: true }),
-  fromDb: (column, raw) => fromDbCommon(column, raw, true),
+  fromDb: fromDbCommon,
   // String columns are created with a binary collation (ddl.ts); NULLs already sort first.
   ordered: () => '??',
   nullsOrder: () => '',
