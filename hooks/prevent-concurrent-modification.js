@@ -35,5 +35,5 @@ try {
   await $ctx.$cache.release(lockKey, lockValue);
 }
 // --- end verbatim ---
-const updated = await $ctx.$repos.products.find({ where: { id: { _eq: $ctx.$params.id } } });
+const updated = await $ctx.$repos.products.find({ filter: { id: { _eq: $ctx.$params.id } } });
 return updated.data[0];

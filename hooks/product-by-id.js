@@ -1,7 +1,7 @@
 // Enfyra's template syntax (rewritten to $ctx before compiling):
 // @PARAMS -> $ctx.$params, #products -> $ctx.$repos.products, @THROW404 -> $ctx.$throw['404'], ...
 //   enfyra-run hooks/product-by-id.js --params id=3
-const result = await #products.find({ where: { id: { _eq: @PARAMS.id } }, fields: 'id,name,price,stock' });
+const result = await #products.find({ filter: { id: { _eq: @PARAMS.id } }, fields: 'id,name,price,stock' });
 if (result.data.length === 0) {
   @THROW404(`Product ${@PARAMS.id} not found`);
 }

@@ -20,7 +20,7 @@ import type { CacheDriver, Clock } from './cache/driver.ts';
 import { createCacheDriver } from './cache/create-driver.ts';
 import { cacheModuleSettings, createCacheModule } from './cache/cache-module.ts';
 import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts';
-import { createReposModule } from './repos/repos-module.ts';
+import { createReposModules } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
 import { keepAlive } from './shared/keep-alive.ts';
 import { createMemberModules } from './members/index.ts';
@@ -147,7 +147,7 @@ export class Runtime {
     });
     const modules: HostModule[] = [
       createCacheModule({ driver, ...cacheModuleSettings(config.cache) }),
-      createReposModule(database),
+      ...createReposModules(database),
       ...createHelperModules({ helpers: config.helpers, mode: config.mode, cache, request: (scope) => scope.request }),
       ...members.modules,
       ...(options.modules ?? []),

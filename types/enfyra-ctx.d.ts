@@ -40,7 +40,7 @@ interface EnfyraCache {
 
 type FilterOperators = {
   _eq?: unknown; _neq?: unknown; _gt?: unknown; _gte?: unknown; _lt?: unknown; _lte?: unknown;
-  _between?: [unknown, unknown]; _in?: unknown[]; _not_in?: unknown[];
+  _between?: [unknown, unknown]; _in?: unknown[] | string; _not_in?: unknown[] | string; _nin?: unknown[] | string;
   _contains?: string; _starts_with?: string; _ends_with?: string;
   _is_null?: boolean; _is_not_null?: boolean;
 };
@@ -51,26 +51,51 @@ type Filter = {
   [field: string]: FilterOperators | Filter[] | Filter | string | number | boolean | null | undefined;
 };
 type MetaOption = 'totalCount' | 'filterCount' | '*' | Array<'totalCount' | 'filterCount'>;
+type AggregateOperation = { count?: true | Filter; sum?: true | Filter; avg?: true | Filter; min?: true | Filter; max?: true | Filter; countRecords?: true | Filter };
 
+interface DeepEntry {
+  fields?: string | string[];
+  filter?: Filter;
+  sort?: string | string[];
+  /** One-to-many and many-to-many relations only; `page` needs it. */
+  limit?: number;
+  page?: number;
+  deep?: Record<string, DeepEntry>;
+}
+
+/** What find() is not given comes from the request's `$query` (limit defaults to 10; the page always comes from `$query.page`). */
 interface EnfyraFindOptions {
   filter?: Filter;
-  /** Alias of `filter` (the seed uses it). */
+  /** @deprecated Not an option in Enfyra 2.2: ignored (the request's filter or every row is read). Use `filter`. */
   where?: Filter;
-  /** `'id,name'` or `['id', 'name']`. */
+  /** `'id,name'`, `['id', 'author.name']`, `'*'`, `'-notes'` (exclude). */
   fields?: string | string[];
-  /** `'name,-price'`: a leading minus sorts descending. */
+  /** `'name,-price'`, `'-author.name'`: a leading minus sorts descending. */
   sort?: string | string[];
-  /** Default 10; 0 means all rows. */
-  limit?: number;
+  /** Default 10 (from `$query.limit`); 0 or negative means all rows. */
+  limit?: number | string;
+  /** @deprecated Ignored by Enfyra: the page always comes from `$query.page`. */
+  page?: number;
   meta?: MetaOption;
+  aggregate?: Record<string, AggregateOperation>;
+  deep?: Record<string, DeepEntry>;
+}
+
+interface FindResult<Row> {
+  data: Row[];
+  /** Present only when `meta` or `aggregate` is asked for. */
+  meta?: { totalCount?: number; filterCount?: number; aggregate?: Record<string, Record<string, number | null>> };
 }
 
 interface EnfyraRepository<Row = Record<string, any>> {
-  find(options?: EnfyraFindOptions): Promise<{ data: Row[]; meta: { totalCount?: number; filterCount?: number } }>;
-  create(options: { data: Partial<Row>; fields?: string | string[] }): Promise<{ data: Row[]; meta: object }>;
-  /** A missing id is a 404-class error. */
-  update(options: { id: string | number; data: Partial<Row>; fields?: string | string[] }): Promise<{ data: Row[]; meta: object }>;
-  /** A missing id is a 404-class error. */
+  find(options?: EnfyraFindOptions): Promise<FindResult<Row>>;
+  exists(filter: Filter | { filter: Filter }): Promise<boolean>;
+  /** A given id is dropped. */
+  create(options: { data: Partial<Row>; fields?: string | string[] }): Promise<FindResult<Row>>;
+  create(options: { data: Partial<Row> | Partial<Row>[]; batch: true }): Promise<{ accepted: true; batch: true; count: number }>;
+  /** A missing id is a 400 `id X is not exists!`. */
+  update(options: { id: string | number; data: Partial<Row>; fields?: string | string[] }): Promise<FindResult<Row>>;
+  /** A missing id is a 400 `id X is not exists!`. */
   delete(options: { id: string | number }): Promise<{ message: 'Delete successfully!'; statusCode: 200 }>;
 }
 
@@ -177,8 +202,8 @@ interface EnfyraContext {
   $logs(...args: unknown[]): void;
   $throw: Record<'400' | '401' | '403' | '404' | '409' | '422' | '429' | '500' | '503', EnfyraThrow>;
   $cache: EnfyraCache;
-  /** `$repos.<table>` for every table; `$repos.main` for the hook's main table. */
-  $repos: { [table: string]: EnfyraRepository };
+  /** `$repos.<table>` for every table (trusted); `$repos.main` (the route's main table) and `$repos.secure.<table>` enforce field permissions. */
+  $repos: { [table: string]: EnfyraRepository } & { secure: { [table: string]: EnfyraRepository } };
   $helpers: EnfyraHelpers;
   $pkgs: Record<string, any>;
 }

@@ -3,7 +3,7 @@ import { resetDatabase } from '../repos/database.ts';
 
 export async function dbResetCommand(flags: { config?: string }): Promise<number> {
   const config = loadConfig({ configPath: flags.config });
-  const summary = await resetDatabase(config.database);
-  process.stdout.write(`${summary}\n`);
+  const { tables, rows, location } = await resetDatabase(config.database);
+  process.stdout.write(`database reset: ${tables} table${tables === 1 ? '' : 's'}, ${rows} seed row${rows === 1 ? '' : 's'} (${location})\n`);
   return 0;
 }

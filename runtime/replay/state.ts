@@ -6,6 +6,7 @@
 import { decode, encode } from '../cache/codec.ts';
 import { namespacedKey } from '../cache/keys.ts';
 import type { Database } from '../repos/database.ts';
+import { readFixtureRow, upsertFixtureRow } from '../repos/fixture-rows.ts';
 import type { Row } from '../repos/repository.ts';
 import { parseDuration } from './duration.ts';
 import type { CacheAccess } from './environment.ts';
@@ -25,24 +26,11 @@ export async function applyState(state: StateSpec, cache: CacheAccess, database:
     if (!database) throw new Error('state.tables: no database to write to');
     for (const [i, row] of rows.entries()) {
       try {
-        await upsert(database, table, row);
+        await upsertFixtureRow(database, table, row);
       } catch (err) {
         throw new Error(`state.tables.${table}[${i}]: ${(err as Error).message}`);
       }
     }
-  }
-}
-
-/** Row with this primary key updated with the given fields, or inserted when there is none. */
-async function upsert(database: Database, table: string, row: Record<string, unknown>): Promise<void> {
-  const repository = database.repository(table);
-  const pk = repository.table.primaryKey.name;
-  const id = row[pk];
-  if (id !== undefined && id !== null && (await findById(database, table, id))) {
-    const { [pk]: _, ...data } = row;
-    await repository.update({ id, data });
-  } else {
-    await repository.create({ data: row });
   }
 }
 
@@ -60,15 +48,9 @@ export async function readCache(cache: CacheAccess, keys: readonly string[]): Pr
 export async function readRows(database: Database, table: string, ids: readonly string[]): Promise<Record<string, Row>> {
   const out: Record<string, Row> = {};
   for (const id of ids) {
-    const row = await findById(database, table, id);
+    const row = await readFixtureRow(database, table, id);
     if (row) out[id] = row;
   }
   return out;
 }
 
-async function findById(database: Database, table: string, id: unknown): Promise<Row | undefined> {
-  const repository = database.repository(table);
-  const pk = repository.table.primaryKey.name;
-  const found = await repository.find({ filter: { [pk]: { _eq: id } }, limit: 1 });
-  return found.data[0];
-}

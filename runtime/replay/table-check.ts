@@ -34,7 +34,7 @@ export function checkStateTables(tables: Record<string, Record<string, unknown>[
         const schema = checkColumn(table, column, where);
         const problem = value === undefined ? null : checkColumnValue(schema, value);
         if (problem) throw new FixtureError(where, `not a value for ${table.name}.${column}: ${problem}`);
-        if (value === null && !schema.nullable) throw new FixtureError(where, `${table.name}.${column} cannot be null`);
+        if (value === null && !schema.isNullable) throw new FixtureError(where, `${table.name}.${column} cannot be null`);
       }
     });
   }

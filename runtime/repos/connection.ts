@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import knexFactory, { type Knex } from 'knex';
 import type { DatabaseClient } from './dialect.ts';
 import { unrefHandle } from '../shared/keep-alive.ts';
+import { foldText } from './text-fold.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -26,22 +27,25 @@ export function connectSqlite(source: string | Buffer): Knex {
     override async acquireRawConnection(): Promise<BetterSqlite3.Database> {
       const db = new BetterSqlite3(source);
       db.pragma('foreign_keys = ON');
-      // Unicode-aware lower() so `_contains` folds case like PostgreSQL and MySQL do (SQLite's is ASCII-only).
-      db.function('lower', { deterministic: true }, (value: unknown) =>
-        typeof value === 'string' ? value.toLowerCase() : value,
+      // Case and accent folding for `_contains` and friends (text-fold.ts); SQLite's lower() is ASCII-only.
+      db.function('enfyra_fold', { deterministic: true }, (value: unknown) =>
+        typeof value === 'string' ? foldText(value) : value,
       );
+      // Writers in other processes (a concurrent `db reset`) hold the file briefly: wait instead of failing.
+      db.pragma('busy_timeout = 10000');
       return db;
     }
   }
-  return unrefIdle(
+  return unrefIdle(keepDriverMessages(
     knexFactory({
       client: Client,
       connection: { filename: typeof source === 'string' ? source : ':memory:' },
       useNullAsDefault: true,
+      compileSqlOnError: false,
       log,
       pool: { min: 1, max: 1, idleTimeoutMillis: 2_147_483_647 },
     }),
-  );
+  ));
 }
 
 interface TarnPool {
@@ -96,11 +100,16 @@ interface MysqlConnection {
 
 export function connectServer(client: Exclude<DatabaseClient, 'sqlite'>, url: string): Knex {
   if (client === 'pg') {
-    return unrefIdle(knexFactory({ client: 'pg', connection: { connectionString: url }, pool: { min: 0, max: 10 }, log }));
+    return unrefIdle(
+      keepDriverMessages(
+        knexFactory({ client: 'pg', connection: { connectionString: url }, pool: { min: 0, max: 10 }, compileSqlOnError: false, log }),
+      ),
+    );
   }
   const u = new URL(url);
-  return unrefIdle(knexFactory({
+  return unrefIdle(keepDriverMessages(knexFactory({
     client: 'mysql2',
+    compileSqlOnError: false,
     log,
     connection: {
       host: u.hostname || '127.0.0.1',
@@ -125,5 +134,27 @@ export function connectServer(client: Exclude<DatabaseClient, 'sqlite'>, url: st
         });
       },
     },
-  }));
+  })));
+}
+
+/**
+ * knex prefixes a failed query's message with its SQL (with the values
+ * inlined, unless compileSqlOnError is off, as here). Error messages that
+ * reach scripts carry the driver's own message only: `driverMessage`.
+ */
+function keepDriverMessages(knex: Knex): Knex {
+  knex.on('query-error', (err: unknown, query: { sql?: string }) => {
+    if (!(err instanceof Error) || typeof query?.sql !== 'string') return;
+    const prefix = `${query.sql} - `;
+    const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+    Object.defineProperty(err, 'driverMessage', { value: message, enumerable: false, configurable: true });
+  });
+  return knex;
+}
+
+/** The driver's message of a query error, without the SQL knex put in front of it. */
+export function driverMessage(err: unknown): string {
+  const e = err as { driverMessage?: unknown; message?: unknown };
+  if (typeof e?.driverMessage === 'string') return e.driverMessage;
+  return typeof e?.message === 'string' ? e.message : String(err);
 }

@@ -1,10 +1,9 @@
 /**
  * The configured database, opened on first use: a run whose hooks never
- * touch `$repos` never creates the SQLite file or connects to a server. The
- * schema and seed files are read up front, so mistakes in them are reported
- * (as ConfigErrors) before any hook runs.
+ * touch `$repos` never reads the schema file, creates the SQLite file or
+ * connects to a server. Mistakes in the schema and seed files surface at
+ * that first use, as ConfigErrors naming the file.
  */
-import { existsSync } from 'node:fs';
 import { ConfigError } from '../config/load.ts';
 import type { DatabaseConfig } from '../config/schema.ts';
 import { HttpError } from '../shared/http-errors.ts';
@@ -13,18 +12,12 @@ import { loadFixtures } from './fixtures.ts';
 
 export class DatabaseHandle {
   private readonly options: OpenOptions;
+  private readonly config: DatabaseConfig;
   private opening: Promise<Database> | null = null;
 
-  private readonly config: DatabaseConfig;
-
-  constructor(
-    config: DatabaseConfig,
-    options: OpenOptions = {},
-  ) {
+  constructor(config: DatabaseConfig, options: OpenOptions = {}) {
     this.config = config;
-    // A schema file that does not exist matters only to a hook that uses $repos: open() reports it then.
-    const present = config.schema === null || existsSync(config.schema);
-    this.options = { ...options, fixtures: options.fixtures ?? (present ? loadFixtures(config) : undefined) };
+    this.options = options;
   }
 
   /**
@@ -34,7 +27,7 @@ export class DatabaseHandle {
   open(): Promise<Database> {
     // database.js (knex and its dialects, ~60 ms of module loading) is loaded on first use, not at start-up.
     this.opening ??= import('./database.ts')
-      .then(({ openDatabase }) => openDatabase(this.config, this.options))
+      .then(({ openDatabase }) => openDatabase(this.config, { ...this.options, fixtures: this.options.fixtures ?? loadFixtures(this.config) }))
       .catch((err: unknown) => {
         this.opening = null;
         if (err instanceof ConfigError || err instanceof HttpError) throw err;

@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ConfigError } from '../config/load.ts';
 import type { DatabaseConfig } from '../config/schema.ts';
-import { connectServer, connectSqlite } from './connection.ts';
+import { connectServer, connectSqlite, withRawSqlite } from './connection.ts';
 import { createDatabase, type Database } from './knex-database.ts';
-import { createTables, dropTables, type TableTarget } from './ddl.ts';
+import { createTables, dropTables, physicalColumns, type TableTarget } from './ddl.ts';
 import { loadFixtures, type Fixtures } from './fixtures.ts';
 import { checkTablePrefix } from './naming.ts';
 import { buildSqliteImage, writeSqliteFile } from './sqlite-image.ts';
@@ -25,8 +25,11 @@ export interface OpenOptions {
 }
 
 export interface ResetSummary {
+  /** Schema tables (junction tables not counted). */
   tables: number;
   rows: number;
+  /** Where: the SQLite file, or the server URL without its password. */
+  location: string;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
@@ -39,7 +42,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
       const image = await buildSqliteImage(fixtures, prefix);
       return createDatabase(connectSqlite(image), 'sqlite', fixtures.schema, prefix);
     }
-    if (!existsSync(file)) await writeSqliteFile(file, await buildSqliteImage(fixtures, prefix), 'create');
+    if (!existsSync(file)) await writeSqliteFile(file, await buildSqliteImage(fixtures, prefix));
     knex = connectSqlite(file);
   } else {
     knex = connectServer(config.client, serverUrl(config));
@@ -54,18 +57,34 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   return db;
 }
 
-/** Recreates the tables from the schema and seed files (`enfyra-run db reset`). */
+/**
+ * Recreates the tables from the schema and seed files (`enfyra-run db reset`).
+ * A SQLite file is rewritten in place, in one transaction: runs using it
+ * meanwhile wait for the lock (busy timeout) and then see either the old
+ * tables or the new ones, never a missing or read-only file.
+ */
 export async function resetDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<ResetSummary> {
   const fixtures = options.fixtures ?? loadFixtures(config);
   const prefix = tablePrefix(config, options);
-  const summary = {
+  const summary = (location: string): ResetSummary => ({
     tables: fixtures.schema.tables.size,
-    rows: [...fixtures.seed.values()].reduce((n, rows) => n + rows.length, 0),
-  };
+    rows: [...fixtures.seed.rows.values()].reduce((n, rows) => n + rows.length, 0),
+    location,
+  });
   if (config.client === 'sqlite') {
     const file = sqliteFile(config);
-    if (file !== ':memory:') await writeSqliteFile(file, await buildSqliteImage(fixtures, prefix), 'replace');
-    return summary;
+    if (file === ':memory:') return summary(file);
+    if (!existsSync(file)) {
+      await writeSqliteFile(file, await buildSqliteImage(fixtures, prefix));
+      return summary(file);
+    }
+    const db = createDatabase(connectSqlite(file), 'sqlite', fixtures.schema, prefix);
+    try {
+      await replaceSqliteTables(db, fixtures);
+    } finally {
+      await db.close();
+    }
+    return summary(file);
   }
   const db = createDatabase(connectServer(config.client, serverUrl(config)), config.client, fixtures.schema, prefix);
   try {
@@ -76,7 +95,38 @@ export async function resetDatabase(config: DatabaseConfig, options: OpenOptions
   } finally {
     await db.close();
   }
-  return summary;
+  return summary(redactUrl(serverUrl(config)));
+}
+
+/** Every table of the file under the prefix, dropped and recreated with the seed rows, as one transaction. */
+async function replaceSqliteTables(db: Database, fixtures: Fixtures): Promise<void> {
+  const existing = await withRawSqlite(db.knex, (raw) =>
+    (raw.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name),
+  );
+  const mine = existing.filter((name) => !name.startsWith('sqlite_') && name.startsWith(db.tablePrefix));
+  // Foreign keys are off while tables are dropped (a drop deletes rows, which would cascade into dropped tables)
+  // and checked as a whole before the commit. The setting belongs to the connection, outside a transaction.
+  await db.knex.raw('PRAGMA foreign_keys = OFF');
+  try {
+    await db.knex.transaction(async (trx) => {
+      for (const name of mine) await trx.schema.dropTableIfExists(name);
+      await createTables({ knex: trx, dialect: db.dialect, schema: db.schema, physical: db.physical }, fixtures.seed);
+      const broken = (await trx.raw('PRAGMA foreign_key_check')) as Array<{ table: string }>;
+      if (broken.length > 0) throw new ConfigError(`seed rows reference rows that do not exist (table "${broken[0]!.table}")`);
+    });
+  } finally {
+    await db.knex.raw('PRAGMA foreign_keys = ON');
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(database url)';
+  }
 }
 
 /** Creates the schema tables that are missing (with their seed rows) and checks the columns of the others. */
@@ -86,11 +136,20 @@ async function ensureTables(target: TableTarget, fixtures: Fixtures): Promise<vo
     if (!(await target.knex.schema.hasTable(target.physical(name)))) missing.add(name);
   }
   if (missing.size > 0) await createTables(target, fixtures.seed, missing);
+  for (const junction of target.schema.junctions) {
+    if (missing.has(junction.sourceTable) && missing.has(junction.targetTable)) continue;
+    if (!(await target.knex.schema.hasTable(target.physical(junction.table)))) {
+      throw new ConfigError(
+        `database table "${target.physical(junction.table)}" (the junction of ${junction.sourceTable} and ${junction.targetTable}) is missing: ` +
+          'run "enfyra-run db reset" to recreate the tables (this deletes their rows)',
+      );
+    }
+  }
   for (const table of target.schema.tables.values()) {
     if (missing.has(table.name)) continue;
     const physical = target.physical(table.name);
     const present = new Set(Object.keys(await target.knex(physical).columnInfo()));
-    for (const column of table.columns.keys()) {
+    for (const column of physicalColumns(table).map((c) => c.name)) {
       if (!present.has(column)) {
         throw new ConfigError(
           `database table "${physical}" has no column "${column}" that the schema file declares: ` +

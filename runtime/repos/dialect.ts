@@ -5,7 +5,7 @@
  * behaviour on all three: booleans as booleans, datetimes as ISO strings,
  * JSON as parsed values, strings compared and sorted by code point.
  */
-import type { ColumnSchema } from './schema.ts';
+import { valueKind, type ColumnSchema } from './schema.ts';
 import { InvalidValue, toColumnValue } from './values.ts';
 
 export type DatabaseClient = 'sqlite' | 'pg' | 'mysql';
@@ -28,23 +28,22 @@ export interface Dialect {
   nullsOrder(direction: 'asc' | 'desc'): string;
 }
 
-const isTextual = (c: ColumnSchema) => c.type === 'string' || c.type === 'text';
+const isTextual = (c: ColumnSchema) => valueKind(c) === 'string' && c.type !== 'uuid';
 
-function fromDbCommon(column: ColumnSchema, raw: unknown, jsonIsText: boolean): unknown {
+function fromDbCommon(column: ColumnSchema, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
-  switch (column.type) {
+  switch (valueKind(column)) {
     case 'boolean':
       return raw === true || raw === 1 || raw === '1' || raw === 't';
-    case 'increments':
     case 'integer':
-    case 'float':
-    case 'decimal':
-      // pg returns numeric (and bigint) as strings, mysql2 may return DECIMAL as strings.
+    case 'number':
+      // pg returns bigint (and numeric) as strings.
       return typeof raw === 'number' ? raw : Number(raw);
     case 'datetime':
       return readDateTime(column, raw);
     case 'json':
-      return jsonIsText && typeof raw === 'string' ? parseJsonText(raw) : raw;
+      // simple-json is stored as text on every database, as Enfyra stores it.
+      return typeof raw === 'string' ? parseJsonText(raw) : raw;
     default:
       return raw;
   }
@@ -58,9 +57,10 @@ function fromDbCommon(column: ColumnSchema, raw: unknown, jsonIsText: boolean): 
 function toDbWith(options: { datetimeAsText: boolean; booleanAsInteger: boolean }): Dialect['toDb'] {
   return (column, value) => {
     if (value === null) return null;
-    if (column.type === 'json') return JSON.stringify(value);
-    if (options.datetimeAsText && column.type === 'datetime') return (value as Date).toISOString();
-    if (options.booleanAsInteger && column.type === 'boolean') return value ? 1 : 0;
+    const kind = valueKind(column);
+    if (kind === 'json') return JSON.stringify(value);
+    if (options.datetimeAsText && kind === 'datetime') return (value as Date).toISOString();
+    if (options.booleanAsInteger && kind === 'boolean') return value ? 1 : 0;
     return value as DbValue;
   };
 }
@@ -87,7 +87,7 @@ function parseJsonText(text: string): unknown {
 const sqlite: Dialect = {
   client: 'sqlite',
   toDb: toDbWith({ datetimeAsText: true, booleanAsInteger: true }),
-  fromDb: (column, raw) => fromDbCommon(column, raw, true),
+  fromDb: fromDbCommon,
   // BINARY collation is code point order; NULLs already sort first.
   ordered: () => '??',
   nullsOrder: () => '',
@@ -96,7 +96,7 @@ const sqlite: Dialect = {
 const pg: Dialect = {
   client: 'pg',
   toDb: toDbWith({ datetimeAsText: false, booleanAsInteger: false }),
-  fromDb: (column, raw) => fromDbCommon(column, raw, false),
+  fromDb: fromDbCommon,
   ordered: (column) => (isTextual(column) ? '?? collate "C"' : '??'),
   nullsOrder: (direction) => (direction === 'asc' ? ' nulls first' : ' nulls last'),
 };
@@ -104,8 +104,7 @@ const pg: Dialect = {
 const mysql: Dialect = {
   client: 'mysql',
   toDb: toDbWith({ datetimeAsText: false, booleanAsInteger: true }),
-  // connection.ts makes mysql2 hand JSON columns over as text, so MySQL and MariaDB read alike.
-  fromDb: (column, raw) => fromDbCommon(column, raw, true),
+  fromDb: fromDbCommon,
   // String columns are created with a binary collation (ddl.ts); NULLs already sort first.
   ordered: () => '??',
   nullsOrder: () => '',

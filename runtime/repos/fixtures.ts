@@ -1,56 +1,57 @@
 /**
- * Reads the schema and seed files (format: README, "Fixtures: schema and seed"). Problems are
- * ConfigErrors naming the file and the spot, so the CLI reports them on one
- * line with exit code 2.
+ * Reads the schema and seed files (format: README, "Fixtures: schema and
+ * seed"). The schema is Enfyra's table-definition format (the server's
+ * data/snapshot.json shape); the format this project used before is
+ * converted on the fly. Problems are ConfigErrors naming the file and the
+ * spot, so the CLI reports them on one line with exit code 2.
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/load.ts';
-import { HttpError } from '../shared/http-errors.ts';
-import { isPlainObject, prepareInsert, type RowValues } from './row-write.ts';
-import { parseSchema, type DatabaseSchema } from './schema.ts';
+import { parseFieldPermissions } from './permissions.ts';
+import { parseEnfyraSchema } from './schema-enfyra.ts';
+import { convertLegacySchema, looksLikeLegacySchema } from './schema-legacy.ts';
+import { EMPTY_SCHEMA, type DatabaseSchema } from './schema.ts';
+import { parseSeedRows, type SeedData } from './seed.ts';
 import { checkColumnValue } from './values.ts';
 
 export interface Fixtures {
+  /** With the seed's field permission records (`enfyra_field_permission`), for `$repos.main` / `secure`. */
   readonly schema: DatabaseSchema;
-  /** Validated rows per table, ready to insert. */
-  readonly seed: ReadonlyMap<string, readonly RowValues[]>;
+  readonly seed: SeedData;
 }
 
 export interface FixturePaths {
-  /** null: no database (no tables). */
+  /** null: no tables (a project whose hooks do not use `$repos`). */
   readonly schema: string | null;
   readonly seed: string | null;
 }
 
-/** A missing seed file means no rows; a missing schema file is an error; a null schema means no tables. */
+export const NO_FIXTURES: Fixtures = { schema: EMPTY_SCHEMA, seed: { rows: new Map(), links: [] } };
+
+/** A missing seed file means no rows; a missing schema file is an error. */
 export function loadFixtures(paths: FixturePaths): Fixtures {
-  if (paths.schema === null) return { schema: { tables: new Map() }, seed: new Map() };
-  const schema = parseSchema(readJson(paths.schema, false), paths.schema, checkColumnValue);
-  if (paths.seed === null) return { schema, seed: new Map() };
-  return { schema, seed: parseSeed(readJson(paths.seed, true) ?? {}, schema, paths.seed) };
+  if (paths.schema === null) return NO_FIXTURES;
+  const schema = parseSchemaFile(readJson(paths.schema, false), paths.schema);
+  const raw = paths.seed === null ? {} : (readJson(paths.seed, true) ?? {});
+  return parseSeed(raw, schema, paths.seed ?? 'seed');
 }
 
-export function parseSeed(raw: unknown, schema: DatabaseSchema, label: string, now = new Date()): Map<string, RowValues[]> {
-  if (!isPlainObject(raw)) throw new ConfigError(`${label}: the top level must be an object of table name → rows`);
-  const seed = new Map<string, RowValues[]>();
-  for (const [tableName, rows] of Object.entries(raw)) {
-    if (tableName === '$comment') continue;
-    const table = schema.tables.get(tableName);
-    if (!table) throw new ConfigError(`${label}: "${tableName}" is not a table of the schema`);
-    if (!Array.isArray(rows)) throw new ConfigError(`${label}: ${tableName}: expected an array of rows`);
-    seed.set(
-      tableName,
-      rows.map((row, i) => {
-        try {
-          return prepareInsert(table, row, now);
-        } catch (err) {
-          if (err instanceof HttpError) throw new ConfigError(`${label}: ${tableName}[${i}]: ${err.message}`);
-          throw err;
-        }
-      }),
-    );
+/** Enfyra table definitions, or the legacy `{ "tables": ... }` format converted to them. */
+export function parseSchemaFile(raw: unknown, label: string): DatabaseSchema {
+  const enfyra = looksLikeLegacySchema(raw) ? convertLegacySchema(raw as { tables: unknown }, label) : raw;
+  return parseEnfyraSchema(enfyra, label, checkColumnValue);
+}
+
+/** Seed rows for the schema's tables, plus the field permission records (`enfyra_field_permission`). */
+export function parseSeed(raw: unknown, schema: DatabaseSchema, label: string, now = new Date()): Fixtures {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${label}: the top level must be an object of table name → rows`);
   }
-  return seed;
+  const { enfyra_field_permission: permissions, ...tables } = raw as Record<string, unknown>;
+  const seed = parseSeedRows(schema.tables.has('enfyra_field_permission') ? raw : tables, schema, label, now);
+  if (permissions === undefined || schema.tables.has('enfyra_field_permission')) return { schema, seed };
+  const fieldPermissions = parseFieldPermissions(permissions, schema, seed, `${label}: enfyra_field_permission`);
+  return { schema: { ...schema, fieldPermissions }, seed };
 }
 
 function readJson(file: string, optional: boolean): unknown {

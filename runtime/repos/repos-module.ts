@@ -1,41 +1,75 @@
 /**
- * `$ctx.$repos.<table>.find/create/update/delete(options)` for the sandbox
- * bridge. With dynamicMembers the bridge passes the member name (the table)
- * as the first argument and the script's options object as the second.
+ * `$ctx.$repos` for the sandbox bridge. With dynamicMembers the bridge
+ * passes the member name as the first argument, then the script's
+ * arguments. The member is a table name or alias (trusted, as Enfyra's
+ * `$repos.<table>`), `main` (the route's main table, field permissions
+ * enforced) or `secure.<table>` (enforced). As in Enfyra, a name that is not
+ * a table fails with "Repo method not found: <name>.<method>".
  */
-import { HttpError } from '../shared/http-errors.ts';
 import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbox/host-module.ts';
+import { HttpError } from '../shared/http-errors.ts';
 import { isUnrepresentable } from '../shared/wire.ts';
-import type { Database } from './database.ts';
 import { resolveDatabase, type DatabaseSource } from './database-handle.ts';
+import { Repository } from './repository.ts';
+import { resolveTable } from './schema.ts';
+import { Transactions, createTransactionModule } from './transactions.ts';
 
-const METHODS = ['find', 'create', 'update', 'delete'] as const;
+const METHODS = ['find', 'exists', 'create', 'update', 'delete'] as const;
 
-export function createReposModule(source: DatabaseSource): HostModule {
+/** `$repos` and `$transaction`, sharing the invocation's transaction. */
+export function createReposModules(source: DatabaseSource): HostModule[] {
+  const transactions = new Transactions(source);
+  return [createReposModule(source, transactions), createTransactionModule(transactions)];
+}
+
+export function createReposModule(source: DatabaseSource, transactions = new Transactions(source)): HostModule {
   const methods: Record<string, HostMethod> = {};
   for (const name of METHODS) {
     methods[name] = {
       kind: 'async',
       call: async (scope, args) => {
+        const member = args[0];
         const db = await resolveDatabase(source);
-        const repository = db.repository(tableName(db, scope, args[0]));
-        const options = args[1];
-        if (isUnrepresentable(options)) {
-          const where = `$repos.${repository.table.name}.${name}`;
-          throw new HttpError(400, `${where}: options cannot be sent to the host (${options.describe()})`);
+        const { table, enforce } = resolveMember(db.schema, scope, member, name);
+        for (const arg of args.slice(1)) {
+          if (isUnrepresentable(arg)) throw new HttpError(400, `$repos.${String(member)}.${name}: options cannot be sent to the host (${arg.describe()})`);
         }
-        return repository[name](options);
+        const context = scope.context;
+        const repository = new Repository(await transactions.target(scope), table, {
+          query: isRecord(context.$query) ? context.$query : {},
+          user: context.$user ?? null,
+          enforce,
+          warn: (code, message) => scope.warn(code, message),
+        });
+        return repository[name](args[1]);
       },
     };
   }
   return { path: '$repos', dynamicMembers: true, methods };
 }
 
-/** `main` is the hook's main table; a schema table literally named "main" is used only when none is configured. */
-function tableName(db: Database, scope: InvocationScope, member: HostArg): string {
-  if (typeof member !== 'string') throw new HttpError(400, '$repos: the table name must be a string');
-  if (member !== 'main') return member;
-  if (scope.mainTable) return scope.mainTable;
-  if (db.schema.tables.has('main')) return 'main';
-  throw new HttpError(400, 'no main table: pass --table or set database.mainTable');
+function resolveMember(schema: Parameters<typeof resolveTable>[0], scope: InvocationScope, member: HostArg, method: string) {
+  const notFound = (hint = '') => new Error(`Repo method not found: ${String(member)}.${method}${hint}`);
+  if (typeof member !== 'string') throw notFound();
+  if (member === 'main' && scope.mainTable) {
+    const table = resolveTable(schema, scope.mainTable);
+    if (!table) throw notFound(` (the main table "${scope.mainTable}" is not in the schema)`);
+    return { table, enforce: true };
+  }
+  const secure = member.startsWith('secure.');
+  const table = resolveTable(schema, secure ? member.slice('secure.'.length) : member);
+  if (!table) {
+    const hint =
+      member === 'main'
+        ? ' (no main table: pass --table or set database.mainTable)'
+        : schema.tables.size === 0
+          ? ' (no tables: database.schema names no schema file)'
+          : ` (tables: ${[...schema.tables.keys()].join(', ')})`;
+    throw notFound(hint);
+  }
+  return { table, enforce: secure };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

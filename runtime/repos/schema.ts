@@ -1,217 +1,145 @@
 /**
- * The table model behind `$ctx.$repos`, parsed from `fixtures/schema.json`
- * (format: README, "Fixtures: schema and seed"). Every identifier the repositories put into SQL
- * comes from here, never from a script.
+ * The table model behind `$ctx.$repos`, as Enfyra's metadata cache builds it
+ * from table definitions (schema-enfyra.ts): the declared columns, then
+ * `createdAt`/`updatedAt` (every Enfyra SQL table has them), then one
+ * foreign-key column per owning relation; relations resolved to the columns
+ * and junction tables that hold them. Every identifier the repositories put
+ * into SQL comes from here, never from a script.
  */
-import { z } from 'zod';
-import { ConfigError } from '../config/load.ts';
+import type { FieldPermissionRule } from './permissions.ts';
 
+/** Enfyra's column types (data/snapshot.json, `enfyra_column.type`). */
 export const COLUMN_TYPES = [
-  'increments',
-  'integer',
-  'float',
-  'decimal',
-  'string',
-  'text',
-  'boolean',
-  'datetime',
-  'json',
+  'int', 'bigint', 'float', 'varchar', 'text', 'richtext', 'code', 'boolean', 'uuid',
+  'date', 'datetime', 'timestamp', 'enum', 'simple-json', 'array-select',
 ] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
-export type OnDelete = 'restrict' | 'cascade' | 'set null';
+/** How a column's values behave, whatever its Enfyra type. */
+export type ValueKind = 'integer' | 'number' | 'string' | 'boolean' | 'datetime' | 'json';
+
+export const RELATION_TYPES = ['many-to-one', 'one-to-many', 'many-to-many', 'one-to-one'] as const;
+export type RelationType = (typeof RELATION_TYPES)[number];
+export type OnDelete = 'CASCADE' | 'SET NULL' | 'RESTRICT';
 
 export interface ColumnSchema {
   readonly name: string;
   readonly type: ColumnType;
-  readonly primary: boolean;
-  readonly nullable: boolean;
-  readonly unique: boolean;
-  /** `undefined` when the column has no default; `'now'` for a datetime filled at insert time. */
-  readonly default?: unknown;
-  /** string: maximum length in characters. */
-  readonly length?: number;
-  /** decimal: total digits and digits after the point. */
-  readonly precision?: number;
-  readonly scale?: number;
-  /** Many-to-one: this column holds the primary key of a row of `table`. */
-  readonly references?: { readonly table: string; readonly onDelete: OnDelete };
-  /** `createdAt` / `updatedAt` added by `"timestamps": true`, filled in by the repository. */
+  readonly isPrimary: boolean;
+  /** An auto-increment integer or a generated uuid primary key. */
+  readonly isGenerated: boolean;
+  readonly isNullable: boolean;
+  readonly isUpdatable: boolean;
+  /** `false`: read by `$repos.main`/`secure` only where a field permission allows it. */
+  readonly isPublished: boolean;
+  readonly isUnique: boolean;
+  /** `undefined` when the column has no default; `'now'` for a date-time filled at insert time. */
+  readonly defaultValue?: unknown;
+  /** enum: the allowed values. */
+  readonly options?: readonly string[];
+  /** A foreign-key column: the relation it holds. */
+  readonly relation?: string;
+  /** `createdAt` / `updatedAt`, which the repository sets itself (a script's values are ignored, as in Enfyra). */
   readonly managed?: 'createdAt' | 'updatedAt';
+}
+
+/**
+ * A many-to-many junction table. `schema.junctions` lists each once, as the
+ * owning side declares it; a relation's own copy is oriented from its table
+ * (`sourceTable` is the relation's table, `sourceColumn` holds its ids).
+ */
+export interface JunctionSchema {
+  /** Logical name (the physical one adds the table prefix). */
+  readonly table: string;
+  readonly sourceTable: string;
+  readonly targetTable: string;
+  readonly sourceColumn: string;
+  readonly targetColumn: string;
+}
+
+export interface RelationSchema {
+  readonly propertyName: string;
+  readonly type: RelationType;
+  readonly targetTable: string;
+  readonly inversePropertyName?: string;
+  /** one-to-many, and the side of a one-to-one or many-to-many that does not hold the reference. */
+  readonly isInverse: boolean;
+  readonly onDelete: OnDelete;
+  readonly isNullable: boolean;
+  readonly isUpdatable: boolean;
+  readonly isPublished: boolean;
+  /**
+   * many-to-one and owning one-to-one: the column on this table;
+   * one-to-many and inverse one-to-one: the column on the target table.
+   */
+  readonly foreignKeyColumn?: string;
+  /** many-to-many: the junction, with `sourceColumn` pointing at this table's rows. */
+  readonly junction?: JunctionSchema;
 }
 
 export interface TableSchema {
   readonly name: string;
+  /** Another name `$repos.<alias>` resolves to this table (Enfyra's `alias`). */
+  readonly alias?: string;
+  /** In Enfyra's metadata order: declared columns, createdAt, updatedAt, then foreign-key columns. */
   readonly columns: ReadonlyMap<string, ColumnSchema>;
+  readonly relations: ReadonlyMap<string, RelationSchema>;
   readonly primaryKey: ColumnSchema;
+  /** Groups of column names that are unique together (relations already resolved to their columns). */
+  readonly uniques: readonly (readonly string[])[];
 }
 
 export interface DatabaseSchema {
-  /** In dependency order: a table comes after every table it references. */
   readonly tables: ReadonlyMap<string, TableSchema>;
+  readonly junctions: readonly JunctionSchema[];
+  /** Field permission records (from the seed), enforced by `$repos.main` and `$repos.secure.<table>`. */
+  readonly fieldPermissions?: readonly FieldPermissionRule[];
 }
+
+export const EMPTY_SCHEMA: DatabaseSchema = { tables: new Map(), junctions: [] };
 
 /** Table and column names: plain identifiers, short enough to leave room for a table prefix. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 
-/** Logical filter operators (a column of that name could never be filtered on) and the one name objects treat specially. */
-const RESERVED_COLUMNS = new Set(['_and', '_or', '_not', '__proto__']);
-
-const identifier = z.string().regex(IDENTIFIER, 'must be a letter or _ followed by letters, digits or _ (at most 48)');
-
-const columnCommon = {
-  nullable: z.boolean().optional(),
-  unique: z.boolean().optional(),
-  primary: z.boolean().optional(),
-  default: z.unknown().optional(),
-};
-
-const columnDef = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('increments') }),
-  z.strictObject({
-    type: z.literal('integer'),
-    ...columnCommon,
-    references: z
-      .strictObject({ table: identifier, onDelete: z.enum(['restrict', 'cascade', 'set null']).optional() })
-      .optional(),
-  }),
-  z.strictObject({ type: z.literal('string'), ...columnCommon, length: z.number().int().min(1).max(4000).optional() }),
-  z.strictObject({
-    type: z.literal('decimal'),
-    ...columnCommon,
-    precision: z.number().int().min(1).max(38).optional(),
-    scale: z.number().int().min(0).max(30).optional(),
-  }),
-  ...(['float', 'text', 'boolean', 'datetime', 'json'] as const).map((type) =>
-    z.strictObject({ type: z.literal(type), ...columnCommon }),
-  ),
-]);
-
-const schemaFile = z.strictObject({
-  $comment: z.string().optional(),
-  tables: z.record(
-    identifier,
-    z.strictObject({
-      $comment: z.string().optional(),
-      columns: z.record(identifier, columnDef),
-      timestamps: z.boolean().optional(),
-    }),
-  ),
-});
-
-/**
- * Validates a parsed schema file and builds the model. `validateDefault`
- * checks each default against its column type (the value coercion lives in
- * values.ts; passing it in keeps this module free of it).
- */
-export function parseSchema(
-  raw: unknown,
-  label: string,
-  validateDefault: (column: ColumnSchema, value: unknown) => string | null,
-): DatabaseSchema {
-  const parsed = schemaFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = issue.path.length ? issue.path.join('.') : '(top level)';
-    // A bad table or column name: zod's own text ("Invalid key in record") does not say what is wrong.
-    const detail = issue.code === 'invalid_key' ? `name ${issue.issues[0]?.message ?? 'is invalid'}` : issue.message;
-    throw new ConfigError(`${label}: ${at}: ${detail}`);
+export function valueKind(column: ColumnSchema): ValueKind {
+  switch (column.type) {
+    case 'int':
+    case 'bigint':
+      return 'integer';
+    case 'float':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+    case 'datetime':
+    case 'timestamp':
+      return 'datetime';
+    case 'simple-json':
+    case 'array-select':
+      return 'json';
+    default:
+      return 'string';
   }
-  const fail = (where: string, message: string): never => {
-    throw new ConfigError(`${label}: ${where}: ${message}`);
-  };
-
-  const tables = new Map<string, TableSchema>();
-  for (const [tableName, def] of Object.entries(parsed.data.tables)) {
-    const columns = new Map<string, ColumnSchema>();
-    for (const [name, col] of Object.entries(def.columns)) {
-      const where = `tables.${tableName}.columns.${name}`;
-      if (RESERVED_COLUMNS.has(name)) fail(where, `"${name}" is a reserved name`);
-      let column: ColumnSchema =
-        col.type === 'increments'
-          ? { name, type: 'increments', primary: true, nullable: false, unique: false }
-          : {
-              name,
-              type: col.type,
-              primary: col.primary ?? false,
-              nullable: !(col.primary ?? false) && (col.nullable ?? true),
-              unique: col.unique ?? false,
-              ...(col.type === 'string' ? { length: col.length ?? 255 } : {}),
-              ...(col.type === 'decimal' ? { precision: col.precision ?? 12, scale: col.scale ?? 2 } : {}),
-              ...(col.type === 'integer' && col.references
-                ? { references: { table: col.references.table, onDelete: col.references.onDelete ?? 'restrict' } }
-                : {}),
-            };
-      if (col.type !== 'increments' && col.default !== undefined) {
-        if (col.default === null) fail(where, 'default: use "nullable": true instead of a null default');
-        const problem = validateDefault(column, col.default);
-        if (problem) fail(where, `default: ${problem}`);
-        column = { ...column, default: col.default };
-      }
-      if (column.unique && (column.type === 'text' || column.type === 'json')) {
-        fail(where, `a ${column.type} column cannot be unique (use a string column)`);
-      }
-      if (column.type === 'decimal' && column.scale! > column.precision!) fail(where, 'scale must not exceed precision');
-      columns.set(name, column);
-    }
-    if (def.timestamps) {
-      for (const managed of ['createdAt', 'updatedAt'] as const) {
-        if (columns.has(managed)) {
-          fail(`tables.${tableName}`, `"timestamps": true adds ${managed}; do not declare it as well`);
-        }
-        columns.set(managed, { name: managed, type: 'datetime', primary: false, nullable: false, unique: false, managed });
-      }
-    }
-    const primaries = [...columns.values()].filter((c) => c.primary);
-    if (primaries.length !== 1) {
-      fail(
-        `tables.${tableName}`,
-        primaries.length === 0
-          ? 'needs a primary key (an "increments" column or "primary": true)'
-          : `has ${primaries.length} primary keys (${primaries.map((c) => c.name).join(', ')}); exactly one is supported`,
-      );
-    }
-    const primaryKey = primaries[0]!;
-    if (primaryKey.type === 'json' || primaryKey.type === 'text' || primaryKey.type === 'boolean') {
-      fail(`tables.${tableName}.columns.${primaryKey.name}`, `a ${primaryKey.type} column cannot be the primary key`);
-    }
-    tables.set(tableName, { name: tableName, columns, primaryKey });
-  }
-
-  for (const table of tables.values()) {
-    for (const column of table.columns.values()) {
-      if (!column.references) continue;
-      const where = `tables.${table.name}.columns.${column.name}.references`;
-      const target = tables.get(column.references.table);
-      if (!target) fail(where, `unknown table "${column.references.table}"`);
-      const targetType = target!.primaryKey.type === 'increments' ? 'integer' : target!.primaryKey.type;
-      if (targetType !== 'integer') {
-        fail(where, `"${target!.name}" has a ${targetType} primary key; references need an integer one`);
-      }
-      if (column.references.onDelete === 'set null' && !column.nullable) {
-        fail(where, '"onDelete": "set null" needs a nullable column');
-      }
-    }
-  }
-  return { tables: dependencyOrder(tables, label) };
 }
 
-function dependencyOrder(tables: Map<string, TableSchema>, label: string): Map<string, TableSchema> {
-  const ordered = new Map<string, TableSchema>();
-  const visiting = new Set<string>();
-  const visit = (table: TableSchema) => {
-    if (ordered.has(table.name)) return;
-    if (visiting.has(table.name)) {
-      throw new ConfigError(`${label}: tables.${table.name}: references form a cycle`);
-    }
-    visiting.add(table.name);
-    for (const column of table.columns.values()) {
-      const target = column.references?.table;
-      if (target && target !== table.name) visit(tables.get(target)!);
-    }
-    visiting.delete(table.name);
-    ordered.set(table.name, table);
-  };
-  for (const table of tables.values()) visit(table);
-  return ordered;
+/** Owning side of a reference: the relation's value lives in a column of this table. */
+export function isOwner(relation: RelationSchema): boolean {
+  return relation.type === 'many-to-one' || (relation.type === 'one-to-one' && !relation.isInverse);
+}
+
+/** The table a `$repos.<name>` resolves to (name or alias), or undefined. */
+export function resolveTable(schema: DatabaseSchema, name: string): TableSchema | undefined {
+  const direct = schema.tables.get(name);
+  if (direct) return direct;
+  for (const table of schema.tables.values()) if (table.alias === name) return table;
+  return undefined;
+}
+
+/**
+ * For fixture loaders (replay `state.tables`, `expect.tables`): the keys of a
+ * row that are not fields of the table. A row may name columns (foreign-key
+ * columns included) and relations, as `create` accepts them.
+ */
+export function unknownFields(table: TableSchema, row: Record<string, unknown>): string[] {
+  return Object.keys(row).filter((key) => !table.columns.has(key) && !table.relations.has(key));
 }

@@ -4,22 +4,19 @@
  * private in-memory copies (replay gives every fixture file its own).
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, constants, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, constants, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectSqlite, withRawSqlite } from './connection.ts';
 import { createDatabase, type Database } from './knex-database.ts';
 import { createTables } from './ddl.ts';
 import { dialectFor } from './dialect.ts';
 import { loadFixtures, type FixturePaths, type Fixtures } from './fixtures.ts';
-import { checkTablePrefix } from './naming.ts';
+import { checkTablePrefix, physicalTableName } from './naming.ts';
 
 export async function buildSqliteImage(fixtures: Fixtures, tablePrefix: string): Promise<Buffer> {
   const knex = connectSqlite(':memory:');
   try {
-    await createTables(
-      { knex, dialect: dialectFor('sqlite'), schema: fixtures.schema, physical: (t) => tablePrefix + t },
-      fixtures.seed,
-    );
+    await createTables({ knex, dialect: dialectFor('sqlite'), schema: fixtures.schema, physical: (t) => physicalTableName(tablePrefix, t) }, fixtures.seed);
     return await withRawSqlite(knex, (db) => db.serialize());
   } finally {
     await knex.destroy();
@@ -27,21 +24,16 @@ export async function buildSqliteImage(fixtures: Fixtures, tablePrefix: string):
 }
 
 /**
- * Writes an image as the data file without a half-written file ever being
- * visible. `create` leaves a file another process created meanwhile alone;
- * `replace` swaps the file (processes that have it open keep the old one).
+ * Writes an image as a new data file without a half-written file ever being
+ * visible; a file another process created meanwhile is left alone. (Reset
+ * rewrites an existing file in place instead: database.ts.)
  */
-export async function writeSqliteFile(file: string, image: Buffer, mode: 'create' | 'replace'): Promise<void> {
+export async function writeSqliteFile(file: string, image: Buffer): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temp, image);
   try {
-    if (mode === 'replace') {
-      for (const suffix of ['-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-      renameSync(temp, file);
-    } else {
-      createExclusive(temp, file);
-    }
+    createExclusive(temp, file);
   } finally {
     rmSync(temp, { force: true });
   }
@@ -80,7 +72,8 @@ export async function createSqliteTemplate(
   source: (FixturePaths & { tablePrefix?: string }) | Fixtures,
   options: { tablePrefix?: string } = {},
 ): Promise<SqliteTemplate> {
-  const fixtures = typeof source.schema === 'string' ? loadFixtures(source as FixturePaths) : (source as Fixtures);
+  const loaded = typeof source.seed === 'object' && source.seed !== null;
+  const fixtures = loaded ? (source as Fixtures) : loadFixtures(source as FixturePaths);
   const tablePrefix = checkTablePrefix(options.tablePrefix ?? ('tablePrefix' in source ? source.tablePrefix : '') ?? '');
   const image = await buildSqliteImage(fixtures, tablePrefix);
   return {

@@ -1,18 +1,23 @@
 /**
  * Turns a value a script (or the seed file) supplies for a column into the
- * column's canonical JavaScript value: integer/float/decimal → number,
- * string/text → string, boolean → boolean, datetime → Date, json → any JSON
- * value. Lenient where URLs force strings (`'1'` for an integer, `'true'` for
- * a boolean); strict otherwise, so nothing but a scalar of the right kind
- * ever reaches a bound parameter.
+ * column's canonical JavaScript value by its kind (schema.ts valueKind):
+ * integer/number → number, string → string, boolean → boolean, datetime →
+ * Date, json → any JSON value. Lenient where URLs force strings (`'1'` for an
+ * integer, `'true'` for a boolean); strict otherwise, so nothing but a scalar
+ * of the right kind ever reaches a bound parameter. Enfyra leaves this to the
+ * database, whose verdicts differ (SQLite stores `'abc'` in an int column);
+ * here every database gets the same 400.
  */
-import type { ColumnSchema } from './schema.ts';
+import { valueKind, type ColumnSchema } from './schema.ts';
 
 /** Thrown with a short description of the problem; callers add where it happened. */
 export class InvalidValue extends Error {
   override readonly name = 'InvalidValue';
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** varchar columns are 255 characters, as Enfyra creates them. */
+export const VARCHAR_LENGTH = 255;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const INTEGER_TEXT = /^\s*[-+]?\d+\s*$/;
@@ -26,18 +31,13 @@ const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** The canonical value, or null for null/undefined. Throws InvalidValue. */
 export function toColumnValue(column: ColumnSchema, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  switch (column.type) {
-    case 'increments':
+  switch (valueKind(column)) {
     case 'integer':
-      return toInteger(value);
-    case 'float':
-    case 'decimal':
+      return toInteger(value, column.type === 'bigint');
+    case 'number':
       return toNumber(value);
     case 'string':
-    case 'text':
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-      throw new InvalidValue(`expected a string, got ${describe(value)}`);
+      return toText(column, value);
     case 'boolean':
       return toBoolean(value);
     case 'datetime':
@@ -48,9 +48,24 @@ export function toColumnValue(column: ColumnSchema, value: unknown): unknown {
   }
 }
 
+function toText(column: ColumnSchema, value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+  else throw new InvalidValue(`expected a string, got ${describe(value)}`);
+  if (column.type === 'varchar' && [...text].length > VARCHAR_LENGTH) {
+    throw new InvalidValue(`longer than ${VARCHAR_LENGTH} characters`);
+  }
+  if (column.type === 'uuid' && !UUID.test(text)) throw new InvalidValue(`expected a uuid, got ${describe(value)}`);
+  if (column.type === 'enum' && column.options && !column.options.includes(text)) {
+    throw new InvalidValue(`${describe(value)} is not one of ${column.options.map((o) => JSON.stringify(o)).join(', ')}`);
+  }
+  return text;
+}
+
 /** Problem text for a value that is not valid for the column, or null (used for schema defaults). */
 export function checkColumnValue(column: ColumnSchema, value: unknown): string | null {
-  if (column.type === 'datetime' && value === 'now') return null;
+  if (valueKind(column) === 'datetime' && value === 'now') return null;
   try {
     toColumnValue(column, value);
     return null;
@@ -60,10 +75,11 @@ export function checkColumnValue(column: ColumnSchema, value: unknown): string |
   }
 }
 
-function toInteger(value: unknown): number {
+function toInteger(value: unknown, big: boolean): number {
   const n = typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new InvalidValue(`expected an integer, got ${describe(value)}`);
-  if (n < INT32_MIN || n > INT32_MAX) throw new InvalidValue(`integer ${n} is out of range`);
+  const inRange = big ? Number.isSafeInteger(n) : n >= INT32_MIN && n <= INT32_MAX;
+  if (!inRange) throw new InvalidValue(`integer ${n} is out of range`);
   return n;
 }
 

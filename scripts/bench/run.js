@@ -4,7 +4,7 @@
  * bench-results/latest.json (git-ignored). Needs Redis (REDIS_URL or
  * 127.0.0.1:6379) and a build (`npm run bench` builds first).
  *
- *   node --no-node-snapshot scripts/bench/run.js [--quick] [--only=cache-get,lock,trivial-hook,crossing,cache-first,cold-cli,replay,memory,dev-server] [--out=file] [--strict]
+ *   node --no-node-snapshot scripts/bench/run.js [--quick] [--only=cache-get,lock,trivial-hook,crossing,cache-first,cold-cli,replay,memory,dev-server,relations] [--out=file] [--strict]
  *
  * --quick: fewer rounds (a smoke test, not for figures); --strict: exit 1 when a target is missed.
  */
@@ -25,6 +25,7 @@ import { replayRows } from './rows/replay.js';
 import { memoryRows } from './rows/memory.js';
 import { crossingRow } from './rows/crossing.js';
 import { devServerRows } from './rows/dev-server.js';
+import { relationsRow } from './rows/relations.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -59,6 +60,7 @@ const ROWS = [
   { id: 'replay', n: '6', run: replayRows },
   { id: 'memory', n: '7', run: memoryRows },
   { id: 'dev-server', n: '8', run: devServerRows },
+  { id: 'relations', n: '9', run: relationsRow },
 ];
 
 const started = performance.now();

@@ -20,7 +20,7 @@ async function cache(call) {
 const cached = await cache(() => $ctx.$cache.get(key));
 if (cached) return { source: 'cache', profile: cached, cacheError };
 
-const result = await $ctx.$repos.user_definition.find({ where: { id: { _eq: id } } });
+const result = await $ctx.$repos.user_definition.find({ filter: { id: { _eq: id } } });
 const profile = result.data[0] ?? null;
 if (profile) await cache(() => $ctx.$cache.set(key, profile, 300000));
 $ctx.$logs(cacheError ? `cache unavailable, served from the database: ${id}` : `served from the database: ${id}`);
