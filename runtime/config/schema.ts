@@ -31,11 +31,15 @@ export const sandboxSchema = z.strictObject({
 /** One of three modes, first match wins: `cluster`, then `sentinels` + `name`, then `url` (default redis://127.0.0.1:6379). */
 export const redisSchema = z
   .strictObject({
+    /** Single-server mode: redis://[user:password@]host:port[/db] or rediss:// (REDIS_URL overrides and replaces any Cluster/Sentinel setting). */
     url: z.string().min(1).optional(),
+    /** Connect with TLS (also implied by a rediss:// URL). */
     tls: z.boolean().optional(),
+    /** Password of the Redis server (the master in Sentinel mode, every node in Cluster mode). */
     password: z.string().optional(),
     /** Sentinel mode: the sentinels to ask and the monitored master's name. */
     sentinels: z.array(hostPort).min(1).optional(),
+    /** Sentinel mode: the name of the monitored master. */
     name: z.string().min(1).optional(),
     /** Password of the sentinels themselves, when they require one (`password` is the master's). */
     sentinelPassword: z.string().optional(),
@@ -53,6 +57,7 @@ export const redisSchema = z
 export const MIN_LIFECYCLE_TTL_MS = 5 * 60 * 1000;
 
 export const cacheSchema = z.strictObject({
+  /** Where `$cache` lives: an embedded SQLite file (shared by local processes), memory (this process only) or Redis (REDIS_URL selects it). */
   driver: z.enum(['sqlite', 'memory', 'redis']).default('sqlite'),
   /** The key namespace (NODE_NAME overrides): `$cache` keys are `<namespace>:user_cache:<key>`, as in Enfyra. */
   namespace: z.string().min(1).default('enfyra'),
@@ -65,12 +70,16 @@ export const cacheSchema = z.strictObject({
   maxValueBytes: z.number().int().min(0).default(0),
   /** Capacity of the namespace's `$cache` in MB, 0 for none; no single value may exceed it (REDIS_USER_CACHE_LIMIT_MB overrides). */
   limitMb: z.number().min(0).default(30),
+  /** A lock a hook still holds when it ends is released by compare-and-delete (otherwise it stays until its TTL, with a warning either way). */
   releaseLeakedLocks: z.boolean().default(false),
+  /** The embedded cache's SQLite file (driver "sqlite"). */
   sqlitePath: z.string().min(1).default('.enfyra/cache.sqlite'),
+  /** The Redis server, Sentinel set or Cluster (driver "redis"). */
   redis: redisSchema.default(() => redisSchema.parse({})),
 });
 
 export const databaseSchema = z.strictObject({
+  /** The database behind `$repos` (DATABASE_URL selects it by its scheme). */
   client: z.enum(['sqlite', 'pg', 'mysql']).default('sqlite'),
   /**
    * Connection URL (DATABASE_URL overrides): postgres://, mysql:// or
@@ -80,10 +89,11 @@ export const databaseSchema = z.strictObject({
   /** The SQLite file, created from schema + seed on first use (when no sqlite: url is given). */
   sqlitePath: z.string().min(1).default('.enfyra/data.sqlite'),
   /**
-   * Schema and seed files (see README, "Fixtures: schema and seed"). null: no database at all (a project
+   * Schema and seed files (docs/repos.md). null: no database at all (a project
    * whose hooks never use `$repos`); a schema file that does not exist counts the same until `$repos` is used.
    */
   schema: z.string().min(1).nullable().default('fixtures/schema.json'),
+  /** Rows the database starts with (and after `enfyra-run db reset`); null: none. */
   seed: z.string().min(1).nullable().default('fixtures/seed.json'),
   /** Prepended to every physical table name, so several apps or runs can share one database. */
   tablePrefix: z
@@ -98,6 +108,7 @@ export const databaseSchema = z.strictObject({
 export const helpersSchema = z.strictObject({
   /** Secret for $helpers.$jwt (SECRET_KEY overrides, as in Enfyra). The placeholder is refused unless `mode` is "development". */
   jwtSecret: z.string().min(1).default('change-me-dev-secret'),
+  /** Cost of `$helpers.$bcrypt.hash`. */
   bcryptRounds: z.number().int().min(4).max(15).default(10),
 });
 
@@ -136,9 +147,11 @@ export const compatSchema = z.strictObject({
 export const configSchema = z.strictObject({
   /** "development" allows development-only conveniences (the placeholder JWT secret). */
   mode: z.enum(['development', 'production']).default('development'),
+  /** Where hook files live (`enfyra-run init` writes there). */
   hooksDir: z.string().min(1).default('hooks'),
-  /** Route files served by `enfyra-run dev` and `enfyra-run request` (README, "Routes"). */
+  /** Route files served by `enfyra-run dev` and `enfyra-run request` (docs/dev-server.md). */
   routesDir: z.string().min(1).default('routes'),
+  /** Where fixtures live: `requests/` under it is what `enfyra-run replay` replays by default. */
   fixturesDir: z.string().min(1).default('fixtures'),
   sandbox: sandboxSchema.default(() => sandboxSchema.parse({})),
   cache: cacheSchema.default(() => cacheSchema.parse({})),
