@@ -78,7 +78,7 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL/MariaDB), N
 Examples:
   enfyra-run hooks/hello.js --params id=123
   enfyra-run hooks/invalidate-on-update.js --method PATCH --params id=1 --body '{"price": 12.5}' --json
-  enfyra-run hooks/cache-first.js --params id=1 --strict
+  enfyra-run hooks/hello.js --params id=1 --strict
   enfyra-run - --params id=7 < hooks/hello.js
   enfyra-run hooks/hello.js --watch
 
@@ -156,7 +156,7 @@ Exit codes: 0 status < 400, 1 status >= 400 (or a warning with --strict), 2 usag
 Examples:
   enfyra-run replay                                      every fixture under fixtures/requests/
   enfyra-run replay fixtures/requests/hello.json         one file (or a folder)
-  enfyra-run replay --filter rate-limit --strict
+  enfyra-run replay --filter hello --strict
   enfyra-run replay --reporter junit --out reports/replay.xml
   enfyra-run replay --update                             rewrite expectations from what the hooks return now
   enfyra-run replay --watch

@@ -9,7 +9,7 @@ import { checkStep, type StepActual } from './check.ts';
 import type { ReplayEnvironment } from './environment.ts';
 import type { Fixture, RequestStep, Step } from './model.ts';
 import type { FixtureResult, StepResult } from './result.ts';
-import { applyState, readCache, readRows } from './state.ts';
+import { applyState, FetchStubs, readCache, readRows } from './state.ts';
 import { runHttpStep } from './http-step.ts';
 
 export interface RunFixtureOptions {
@@ -49,8 +49,9 @@ async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFi
     durationMs: 0,
     steps: [],
   };
+  const fetch = new FetchStubs(env.runtime.fetch);
   try {
-    if (fixture.state) await applyState(fixture.state, env.cache, env.database);
+    if (fixture.state) await applyState(fixture.state, env.cache, env.database, fetch);
   } catch (err) {
     if (isConfigError(err)) throw err;
     result.status = 'failed';
@@ -61,7 +62,7 @@ async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFi
       result.steps.push({ ...stepHeader(step), status: 'skipped', mismatches: [], durationMs: 0 });
       continue;
     }
-    const outcome = await runStep(step, env, options);
+    const outcome = await runStep(step, env, fetch, options);
     result.steps.push(outcome);
     if (outcome.status === 'failed') result.status = 'failed';
   }
@@ -69,7 +70,7 @@ async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFi
   return result;
 }
 
-async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepResult> {
+async function runStep(step: Step, env: ReplayEnvironment, fetch: FetchStubs, options: RunFixtureOptions): Promise<StepResult> {
   const started = performance.now();
   const done = (rest: Pick<StepResult, 'status' | 'mismatches' | 'error' | 'actual' | 'warnings'>): StepResult => ({
     ...stepHeader(step),
@@ -78,7 +79,7 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
   });
   try {
     if (step.kind === 'advance') await env.advance(step.ms);
-    else if (step.kind === 'state') await applyState(step.state, env.cache, env.database);
+    else if (step.kind === 'state') await applyState(step.state, env.cache, env.database, fetch);
     else {
       const actual = await runRequest(step, env, options);
       const mismatches = checkStep(step.expect, actual);

@@ -35,7 +35,7 @@ beforeAll(async () => {
       skipRoleGuardMethods: ['DELETE'],
       routePermissions: [
         { role: 2, methods: ['GET'] },
-        { allowedUsers: [3], methods: ['POST'] },
+        { allowedUsers: [USERS.plain.id], methods: ['POST'] },
       ],
       handlers: {
         GET: { sourceCode: 'return { user: @USER };' },
@@ -172,10 +172,8 @@ describe('auth (jwt-auth.middleware.ts) and the role guard (policy.service.ts)',
     const r = await send(project, 'GET', '/guarded', { as: USERS.editor.id });
     expect(r.status).toBe(200);
     expect((r.body as { user: unknown }).user).toMatchObject({
-      id: 2,
+      id: USERS.editor.id,
       email: 'editor@example.com',
-      password: '$2a$10$hash',
-      roleId: 2,
       role: { id: 2, name: 'Editor' },
       loginProvider: null,
       tokenType: null,
