@@ -9,6 +9,7 @@ import { checkStep, type StepActual } from './check.ts';
 import type { ReplayEnvironment } from './environment.ts';
 import type { Fixture, RequestStep, Step } from './model.ts';
 import type { FixtureResult, StepResult } from './result.ts';
+import { prepareUpload } from '../members/storage/uploaded-file.ts';
 import { applyState, FetchStubs, readCache, readRows } from './state.ts';
 import { runHttpStep } from './http-step.ts';
 
@@ -100,9 +101,16 @@ async function runStep(step: Step, env: ReplayEnvironment, fetch: FetchStubs, op
 }
 
 async function runRequest(step: RequestStep, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepActual> {
-  const { envelope } = step.http
-    ? await runHttpStep(step.http, step.request, env)
-    : await env.runtime.runChain(step.targets, step.request, { mainTable: step.table, strict: options.strict });
+  const upload = step.upload ? prepareUpload(step.upload.path, step.upload.fieldname, step.upload.mimetype) : null;
+  const request = upload ? { ...step.request, file: upload.file } : step.request;
+  let envelope;
+  try {
+    ({ envelope } = step.http
+      ? await runHttpStep(step.http, request, env)
+      : await env.runtime.runChain(step.targets, request, { mainTable: step.table, strict: options.strict }));
+  } finally {
+    upload?.cleanup();
+  }
   if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
   const tables: StepActual['tables'] = {};
   for (const [table, rows] of Object.entries(step.expect.tables ?? {})) {

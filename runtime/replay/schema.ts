@@ -21,6 +21,12 @@ export const chainSchema = z
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+/** `$ctx.$uploadedFile`: a file of the project (relative to the fixture's project root), or with its field and type. */
+const uploadSchema = z.union([
+  z.string().min(1, 'expected a file path'),
+  z.strictObject({ path: z.string().min(1, 'expected a file path'), fieldname: z.string().min(1).optional(), mimetype: z.string().min(1).optional() }),
+]);
+
 export const requestSchema = z.strictObject({
   params: jsonObject.optional(),
   query: jsonObject.optional(),
@@ -32,6 +38,7 @@ export const requestSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   ip: z.string().optional(),
   share: jsonObject.optional(),
+  file: uploadSchema.optional(),
 });
 
 const cacheEntrySchema = z

@@ -69,3 +69,19 @@ describe('expect.effectsContain', () => {
     expect(text).toMatch(/no effect matches/);
   });
 });
+
+describe('request.file', () => {
+  const HOOK = 'return $ctx.$uploadedFile && { name: $ctx.$uploadedFile.originalname, size: $ctx.$uploadedFile.size, field: $ctx.$uploadedFile.fieldname };';
+
+  it('arrives as $uploadedFile, copied as an upload is', async () => {
+    const dir = bareProject({ 'hooks/up.js': HOOK, 'data/a.txt': 'hello', 'fixtures/requests/up.json': { hook: 'hooks/up.js', request: { method: 'POST', file: 'data/a.txt' }, expect: { data: { name: 'a.txt', size: 5, field: 'file' } } } });
+    expect((await replayIn(dir)).results[0]!.status).toBe('passed');
+  });
+
+  it('a file that does not exist makes the fixture invalid, naming the field', async () => {
+    const dir = bareProject({ 'hooks/up.js': HOOK, 'fixtures/requests/up.json': { hook: 'hooks/up.js', request: { method: 'POST', file: { path: 'data/none.txt' } }, expect: {} } });
+    const [result] = (await replayIn(dir)).results;
+    expect(result!.status).toBe('invalid');
+    expect(result!.field).toBe('request.file.path');
+  });
+});
