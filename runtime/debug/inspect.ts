@@ -56,6 +56,8 @@ export class InspectSession implements IsolateInspector {
   /** Settles once a debugger has sent `Runtime.runIfWaitingForDebugger`. */
   private readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
   private breakSet = false;
+  /** Our own session for --inspect-brk's first pause; it holds the process open until disposed. */
+  private own: ProtocolSession | null = null;
 
   private constructor(options: InspectOptions) {
     this.options = options;
@@ -97,7 +99,7 @@ export class InspectSession implements IsolateInspector {
     await this.ready;
     if (this.options.brk && !this.breakSet) {
       this.breakSet = true;
-      await breakOnFirstStatement(isolate, this.scriptName(hook.filename));
+      this.own = await breakOnFirstStatement(isolate, this.scriptName(hook.filename));
     }
   }
 
@@ -107,6 +109,8 @@ export class InspectSession implements IsolateInspector {
 
   retire(isolate: ivm.Isolate): void {
     if (this.isolate === isolate) this.isolate = null;
+    this.own?.dispose();
+    this.own = null;
     for (const client of this.clients) {
       if (client.session?.isolate === isolate) {
         client.session.dispose();
@@ -117,6 +121,7 @@ export class InspectSession implements IsolateInspector {
   }
 
   async close(): Promise<void> {
+    this.own?.dispose();
     for (const client of this.clients) client.session?.dispose();
     this.clients.clear();
     await this.server.close();
@@ -196,7 +201,7 @@ function isRunIfWaiting(text: string): boolean {
  * line (V8 moves it to the first statement), set from a session of our own so
  * the debugger's breakpoint list stays the user's; removed once hit.
  */
-async function breakOnFirstStatement(isolate: ivm.Isolate, url: string): Promise<void> {
+async function breakOnFirstStatement(isolate: ivm.Isolate, url: string): Promise<ProtocolSession | null> {
   const session = new ProtocolSession(isolate);
   try {
     await session.send('Debugger.enable');
@@ -209,8 +214,10 @@ async function breakOnFirstStatement(isolate: ivm.Isolate, url: string): Promise
       // Our session stays enabled until the isolate goes: disabling it now could resume the pause.
       void session.send('Debugger.removeBreakpoint', { breakpointId }).catch(() => {});
     });
+    return session;
   } catch {
     // The isolate went away before the hook ran: nothing to pause.
     session.dispose();
+    return null;
   }
 }
