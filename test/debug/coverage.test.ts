@@ -58,6 +58,15 @@ describe('enfyra-run replay --coverage', () => {
     );
   });
 
+  it('with a json report on stdout, the coverage summary goes to stderr', async () => {
+    const dir = bareProject({ 'hooks/discount.js': DISCOUNT, 'fixtures/requests/discount.json': FIXTURE });
+    const r = await runCli(['replay', '--reporter', 'json', '--coverage=cov'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ summary: { passed: 1 } });
+    expect(r.stderr).toContain('  hooks/discount.js      4/5 lines  80%  not run: 5\n');
+    expect(r.stderr).toContain('coverage report: cov/lcov.info\n');
+  });
+
   it('a coverage folder that cannot be written is a usage error (exit 2) before any fixture runs', async () => {
     const dir = bareProject({ 'hooks/discount.js': DISCOUNT, 'fixtures/requests/discount.json': FIXTURE, 'blocker': 'a file, not a folder' });
     const r = await runCli(['replay', '--coverage', 'blocker/cov'], { cwd: dir });
