@@ -110,6 +110,14 @@ describe('coverage in terms of the source as written', () => {
     expect(data[path.join(dir, 'hooks/order.ts')]).toEqual({ 5: 1, 6: 1, 7: 0, 9: 1, 10: 1 });
   });
 
+  it('reads lines the way the hook file breaks them (CRLF)', async () => {
+    const dir = bareProject({ 'hooks/discount.js': DISCOUNT.replaceAll('\n', '\r\n') });
+    const data = await collect(dir, async (runtime) => {
+      await runtime.run('hooks/discount.js', { body: { qty: 1, price: 1 } });
+    });
+    expect(data[path.join(dir, 'hooks/discount.js')]).toEqual({ 2: 1, 3: 1, 4: 1, 5: 0, 7: 1 });
+  });
+
   it('counts every run of a hook, across isolates', async () => {
     const dir = bareProject({ 'hooks/discount.js': DISCOUNT });
     const data = await collect(dir, async (runtime) => {

@@ -112,6 +112,14 @@ describe('enfyra-run run --inspect', () => {
     }
   });
 
+  it('cannot be combined with --coverage or --watch (usage errors, nothing run)', async () => {
+    const cwd = tempFolder({ 'enfyra.config.json': '{}', 'hooks/x.js': 'return 1;' });
+    running = spawnCli(['run', 'hooks/x.js', '--inspect=0', '--coverage'], { cwd });
+    expect(await running.done).toEqual({ code: 2, stdout: '', stderr: 'enfyra-run: --coverage cannot be combined with --inspect (a paused hook would count as run)\n' });
+    running = spawnCli(['run', 'hooks/x.js', '--inspect-brk', '--watch'], { cwd });
+    expect(await running.done).toEqual({ code: 2, stdout: '', stderr: 'enfyra-run: --watch cannot be combined with --inspect-brk\n' });
+  });
+
   it('a port that is not a number says how to write the flag', async () => {
     const cwd = tempFolder({ 'enfyra.config.json': '{}', 'hooks/x.js': 'return 1;' });
     running = spawnCli(['run', '--inspect', 'hooks/x.js'], { cwd });
