@@ -139,6 +139,11 @@ export class InspectSession implements IsolateInspector {
     socket.on('close', () => {
       client.session?.dispose();
       this.clients.delete(client);
+      // The last debugger left: our own session must not keep the hook paused (V8 resumes once no session debugs).
+      if (this.clients.size === 0) {
+        this.own?.dispose();
+        this.own = null;
+      }
     });
     socket.on('error', () => socket.terminate());
     this.bridge(client);

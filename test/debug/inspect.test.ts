@@ -96,6 +96,18 @@ describe('enfyra-run run --inspect', () => {
     expect(done.stdout).toContain('"x": 42');
   });
 
+  it('a debugger that goes away while the hook is paused lets it run to the end', async () => {
+    const { ws } = await startInspecting('hooks/total.js', TOTAL, '--inspect-brk=0');
+    client = await CdpClient.connect(ws);
+    await client.send('Debugger.enable');
+    await client.send('Runtime.runIfWaitingForDebugger');
+    await client.next('Debugger.paused');
+    client.close();
+    const done = await running!.done;
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('"total": 7');
+  });
+
   it('a port in use is a usage error (exit 2) before the hook runs', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
