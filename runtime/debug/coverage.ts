@@ -36,6 +36,7 @@ export class CoverageCollector implements IsolateInspector {
   /** The hooks run, by the name their script is compiled under. */
   private readonly hooks = new Map<string, HookSource>();
   private readonly taking = new Set<Promise<void>>();
+  private readonly retiring = new WeakSet<ivm.Isolate>();
   private readonly data: CoverageData = {};
 
   constructor(cwd: string) {
@@ -64,6 +65,12 @@ export class CoverageCollector implements IsolateInspector {
   }
 
   retire(isolate: ivm.Isolate): void {
+    // Retired once: the sandbox may hand the same isolate over again (stopped, then released by the pool).
+    if (!this.watched.has(isolate)) {
+      if (!isolate.isDisposed && !this.retiring.has(isolate)) isolate.dispose();
+      return;
+    }
+    this.retiring.add(isolate);
     const taking = this.take(isolate).finally(() => {
       if (!isolate.isDisposed) isolate.dispose();
     });

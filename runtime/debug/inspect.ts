@@ -16,7 +16,7 @@ import type { WebSocket } from 'ws';
 import type { HookSource } from '../compile/hook-source.ts';
 import type { IsolateInspector } from '../sandbox/inspector-hook.ts';
 import { DevtoolsServer } from './devtools-server.ts';
-import { ProtocolSession } from './protocol-session.ts';
+import { disposeSession, ProtocolSession } from './protocol-session.ts';
 
 export const DEFAULT_INSPECT_PORT = 9229;
 
@@ -173,7 +173,8 @@ class ProtocolBridge {
   }
 
   dispatch(text: string): void {
-    if (this.disposed) return;
+    // Nothing may reach the inspector of a disposed isolate (see disposeSession).
+    if (this.disposed || this.isolate.isDisposed) return;
     try {
       this.session.dispatchProtocolMessage(text);
     } catch {
@@ -185,11 +186,7 @@ class ProtocolBridge {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    try {
-      this.session.dispose();
-    } catch {
-      // Already gone with its isolate.
-    }
+    disposeSession(this.isolate, this.session);
   }
 }
 

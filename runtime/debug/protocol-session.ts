@@ -17,6 +17,7 @@ export interface ProtocolEvent {
 }
 
 export class ProtocolSession {
+  private readonly isolate: ivm.Isolate;
   private readonly session: ivm.InspectorSession;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   private readonly listeners = new Set<(event: ProtocolEvent) => void>();
@@ -24,6 +25,7 @@ export class ProtocolSession {
   private disposed = false;
 
   constructor(isolate: ivm.Isolate) {
+    this.isolate = isolate;
     this.session = isolate.createInspectorSession();
     this.session.onResponse = (_id, message) => this.onReply(JSON.parse(message) as Reply);
     this.session.onNotification = (message) => {
@@ -36,7 +38,7 @@ export class ProtocolSession {
   send<T = unknown>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      if (this.disposed) return reject(new Error('the inspector session is closed'));
+      if (this.disposed || this.isolate.isDisposed) return reject(new Error('the inspector session is closed'));
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       try {
         this.session.dispatchProtocolMessage(JSON.stringify({ id, method, params }));
@@ -58,11 +60,7 @@ export class ProtocolSession {
     for (const { reject } of this.pending.values()) reject(new Error('the inspector session is closed'));
     this.pending.clear();
     this.listeners.clear();
-    try {
-      this.session.dispose();
-    } catch {
-      // The isolate is gone, and the session with it.
-    }
+    disposeSession(this.isolate, this.session);
   }
 
   private onReply(reply: Reply): void {
@@ -71,5 +69,19 @@ export class ProtocolSession {
     this.pending.delete(reply.id);
     if (reply.error) waiting.reject(new Error(reply.error.message ?? 'inspector error'));
     else waiting.resolve(reply.result);
+  }
+}
+
+/**
+ * Ends an inspector session, unless its isolate is being disposed: isolated-vm ends the sessions of a
+ * disposed isolate itself, and a session touched in between (the isolate's thread still winding
+ * down, e.g. from a debugger pause) fails a native assertion that aborts the process.
+ */
+export function disposeSession(isolate: ivm.Isolate, session: ivm.InspectorSession): void {
+  if (isolate.isDisposed) return;
+  try {
+    session.dispose();
+  } catch {
+    // Already gone with its isolate.
   }
 }

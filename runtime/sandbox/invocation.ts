@@ -20,7 +20,7 @@ import type { HostMethod, ScopeRequest } from './host-module.ts';
 import type { IsolatePool, PooledIsolate } from './isolate-pool.ts';
 import { hookScriptSource } from './bootstrap-source.ts';
 import { Scope } from './invocation-scope.ts';
-import { isolateInspector } from './inspector-hook.ts';
+import { isolateInspector, retireIsolate } from './inspector-hook.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
@@ -347,7 +347,7 @@ class Invocation {
     this.scope.interrupted = true;
     this.discardIsolate = true;
     try {
-      if (!this.pooled.isolate.isDisposed) this.pooled.isolate.dispose();
+      retireIsolate(this.pooled.isolate);
     } catch {
       // Already gone.
     }
@@ -366,7 +366,7 @@ class Invocation {
     this.killed ??= reason;
     this.discardIsolate = true;
     try {
-      if (!this.pooled.isolate.isDisposed) this.pooled.isolate.dispose();
+      retireIsolate(this.pooled.isolate);
     } catch {
       // Already gone.
     }

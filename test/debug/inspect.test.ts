@@ -108,6 +108,18 @@ describe('enfyra-run run --inspect', () => {
     expect(done.stdout).toContain('"total": 7');
   });
 
+  it('Ctrl-C while the hook is paused in the debugger ends the run (exit 130)', async () => {
+    const { ws } = await startInspecting('hooks/total.js', TOTAL, '--inspect-brk=0');
+    client = await CdpClient.connect(ws);
+    await client.send('Debugger.enable');
+    await client.send('Runtime.runIfWaitingForDebugger');
+    await client.next('Debugger.paused');
+    running!.child.kill('SIGINT');
+    const done = await running!.done;
+    expect(done.code).toBe(130);
+    expect(done.stdout).toBe('');
+  });
+
   it('a port in use is a usage error (exit 2) before the hook runs', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
