@@ -60,8 +60,8 @@ export class CoverageCollector implements IsolateInspector {
     await this.watched.get(isolate)?.started;
   }
 
-  scriptName(filename: string): string {
-    return filename;
+  script(hook: HookSource, wrapped: string): { filename: string; source: string } {
+    return { filename: hook.filename, source: wrapped };
   }
 
   retire(isolate: ivm.Isolate): void {

@@ -17,6 +17,7 @@ import type { HookSource } from '../compile/hook-source.ts';
 import type { IsolateInspector } from '../sandbox/inspector-hook.ts';
 import { DevtoolsServer } from './devtools-server.ts';
 import { disposeSession, ProtocolSession } from './protocol-session.ts';
+import { scriptSourceMap, sourceMapComment } from './script-source-map.ts';
 
 export const DEFAULT_INSPECT_PORT = 9229;
 
@@ -99,11 +100,18 @@ export class InspectSession implements IsolateInspector {
     await this.ready;
     if (this.options.brk && !this.breakSet) {
       this.breakSet = true;
-      this.own = await breakOnFirstStatement(isolate, this.scriptName(hook.filename));
+      this.own = await breakOnFirstStatement(isolate, this.fileUrl(hook.filename));
     }
   }
 
-  scriptName(filename: string): string {
+  /** Compiled under the file's URL, with a source map back to the file as written (see script-source-map.ts). */
+  script(hook: HookSource, wrapped: string): { filename: string; source: string } {
+    const url = this.fileUrl(hook.filename);
+    const map = scriptSourceMap(hook, wrapped, url);
+    return { filename: url, source: map ? wrapped + sourceMapComment(map) : wrapped };
+  }
+
+  private fileUrl(filename: string): string {
     return pathToFileURL(path.resolve(this.options.cwd, filename)).href;
   }
 

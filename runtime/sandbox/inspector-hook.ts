@@ -14,8 +14,11 @@ export interface IsolateInspector {
   attach(isolate: ivm.Isolate): void;
   /** Before `hook` is compiled and run in `isolate`: may wait (for a debugger to connect). */
   beforeRun(isolate: ivm.Isolate, hook: HookSource): Promise<void>;
-  /** The name a hook's script is compiled under (the URL debuggers and coverage know it by). */
-  scriptName(filename: string): string;
+  /**
+   * The script a hook is compiled as: its name (the URL debuggers and coverage know it by) and its
+   * text, `wrapped` (the hook in the sandbox's wrapper) or that text with a source-map comment added.
+   */
+  script(hook: HookSource, wrapped: string): { filename: string; source: string };
   /** Takes the place of `isolate.dispose()`, so the inspector can read what it needs first (coverage). */
   retire(isolate: ivm.Isolate): void;
 }

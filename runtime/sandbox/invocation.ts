@@ -244,9 +244,11 @@ class Invocation {
     }
     let script: ivm.Script;
     try {
-      script = this.deps.pool.compiledHook(this.pooled, `${this.hook.filename}\0${this.hook.code}`, () =>
-        isolate.compileScriptSync(hookScriptSource(this.hook.code), { filename: inspector?.scriptName(this.hook.filename) ?? this.hook.filename, lineOffset: -1 }),
-      );
+      script = this.deps.pool.compiledHook(this.pooled, `${this.hook.filename}\0${this.hook.code}`, () => {
+        const wrapped = hookScriptSource(this.hook.code);
+        const { filename, source } = inspector?.script(this.hook, wrapped) ?? { filename: this.hook.filename, source: wrapped };
+        return isolate.compileScriptSync(source, { filename, lineOffset: -1 });
+      });
     } catch (err) {
       this.end(compileError(err, this.hook.filename));
       return;

@@ -3,6 +3,7 @@
  * announces, as Chrome DevTools and VS Code do, and debugs the hook by line.
  */
 import { createServer, type Server } from 'node:net';
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnCli, tempFolder, type RunningCli } from '../support/cli.ts';
 import { CdpClient } from './cdp-client.ts';
@@ -75,6 +76,27 @@ describe('enfyra-run run --inspect', () => {
     const done = await running!.done;
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('"total": 7');
+  });
+
+  it('a TypeScript hook comes with a source map to the file as written: the pause maps to its line there', async () => {
+    const source = ['interface Order {', '  qty: number;', '}', '', 'const order = @BODY as Order;', 'return { qty: order.qty };'].join('\n');
+    const { ws, cwd } = await startInspecting('hooks/order.ts', source, '--inspect-brk=0');
+    client = await CdpClient.connect(ws);
+    await client.send('Debugger.enable');
+    await client.send('Runtime.runIfWaitingForDebugger');
+    const url = `file://${cwd}/hooks/order.ts`;
+    let parsed = await client.next('Debugger.scriptParsed');
+    while (parsed.params.url !== url) parsed = await client.next('Debugger.scriptParsed');
+    const map = JSON.parse(Buffer.from(/^data:application\/json;charset=utf-8;base64,(.+)$/.exec(parsed.params.sourceMapURL)![1]!, 'base64').toString());
+    expect(map.sources).toEqual([url]);
+    expect(map.sourcesContent).toEqual([source]);
+    const paused = await client.next('Debugger.paused');
+    const { lineNumber, columnNumber } = paused.params.callFrames[0].location;
+    // The compiled code's first line is `const order = $ctx.$body;`; the map is in the script's own lines (its wrapper first).
+    const at = originalPositionFor(new TraceMap(map), { line: lineNumber - parsed.params.startLine + 1, column: columnNumber });
+    expect(at).toMatchObject({ source: url, line: 5 });
+    await client.send('Debugger.resume');
+    expect((await running!.done).code).toBe(0);
   });
 
   it('--inspect waits for the debugger, then stops at a `debugger;` statement; a long pause is not ended by the time limits', async () => {
