@@ -17,6 +17,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   sandbox: 4,
   cache: 5,
   repos: 5,
+  // The inspector (--inspect, --coverage): on the sandbox's isolates, below everything that uses it.
+  debug: 5,
   helpers: 6,
   context: 7,
   members: 8,
