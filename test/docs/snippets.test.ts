@@ -22,6 +22,9 @@ const DOCS = [
 /** Shell lines the docs show but this test does not run (set-up the machine, or the test suite itself). */
 const NOT_RUN = [/^npm (ci|test|install|run \S+)\b/, /^\.\s+scripts\/use-node24\.sh$/, /^source\s/, /^export\s/, /^cd\s/, /^git\s/, /^(sudo\s+)?apt-get\s/, /^node --version$/];
 
+/** A page runs its commands one after another, each a process start: a guide with twenty of them needs minutes on a busy 2-core machine. */
+const PAGE_TIMEOUT_MS = 240_000;
+
 const ENFYRA_RUN = /^(?:\w+=\S*\s+)*(?:npx\s+)?enfyra-run(?:\s|$)/;
 
 const ROOT_URL = pathToFileURL(path.join(PROJECT_ROOT, 'runtime/index.ts')).href;
@@ -130,5 +133,5 @@ describe.each(DOCS)('%s', (doc) => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, PAGE_TIMEOUT_MS);
 });
