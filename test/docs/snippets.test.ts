@@ -1,5 +1,5 @@
 /**
- * Every command and hook shown in README.md and docs/ runs, in a scratch copy of the project, and does what
+ * Every command and hook shown in README.md, CONTRIBUTING.md and docs/ runs, in a scratch copy of the project, and does what
  * the page says (exit code, status). The conventions for code blocks are in test/support/doc-snippets.ts.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import { CODE_LANGS, SHELL_LANGS, readSnippets, shellCommands, type Snippet } fr
 
 const DOCS = [
   'README.md',
+  'CONTRIBUTING.md',
   ...(existsSync(path.join(PROJECT_ROOT, 'docs'))
     ? readdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.md'))
