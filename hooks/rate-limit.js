@@ -1,5 +1,5 @@
 // Seed Pattern 3: rate limiting, max 10 requests per minute per user and URL.
-// (Read-then-write, as in the seed: see README for the race-free $cache.incr version.)
+// (Read-then-write, as in the seed: see docs/cache.md and hooks/rate-limit-atomic.js for the race-free $cache.incr version.)
 // --- verbatim from cache-operations.md ---
 // Rate limit: max 10 requests per minute per user
 const rateLimitKey = `rate-limit:${$ctx.$user.id}:${$ctx.$req.url}`;

@@ -34,7 +34,7 @@ interface EnfyraCache {
   release(key: CacheKey, value: unknown): Promise<boolean>;
   /** enfyra-run extension (Enfyra lacks it): atomic add (`by` defaults to 1); `ttlMs` applies when the key is created. */
   incr(key: CacheKey, by?: number, ttlMs?: number): Promise<number>;
-  /** enfyra-run extension (Enfyra lacks it): fencing token of a lock this hook holds (see README, "Lock safety"). */
+  /** enfyra-run extension (Enfyra lacks it): fencing token of a lock this hook holds (see docs/redis.md, "What a Redis lock guarantees"). */
   lockToken(key: CacheKey): Promise<number | null>;
 }
 

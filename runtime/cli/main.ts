@@ -55,7 +55,7 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL/MariaDB), N
     .option('--query <k=v|json>', '$ctx.$query: key=value (repeatable) or a JSON object', collect)
     .option('--body <json|@file>', '$ctx.$body: JSON text or @path/to/file.json (its text is $ctx.$req.rawBody)')
     .option('--raw-body <text|@file>', '$ctx.$req.rawBody exactly (e.g. a signed webhook payload); $ctx.$body is parsed from it unless --body is given')
-    .option('--user <json|@file>', "$ctx.$user: JSON text or @file, a user row (default: the local root admin; see README)")
+    .option('--user <json|@file>', "$ctx.$user: JSON text or @file, a user row (default: the local root admin; see docs/hooks-and-ctx.md)")
     .option('--anonymous', 'run as an anonymous request ($ctx.$user = null)')
     .option('--method <method>', '$ctx.$req.method (default GET)')
     .option('--url <path>', '$ctx.$req.url, path and query string (default /); the query string fills $ctx.$query')
@@ -112,7 +112,7 @@ Exit codes: 0 status < 400, 1 the hook failed (or warned, under --strict), 2 usa
     .addHelpText(
       'after',
       `
-Route files, hot reload, the inspector and recording: README, "Routes" and "The dev server".
+Route files, hot reload, the inspector and recording: docs/dev-server.md.
 Stop with Ctrl-C: requests in flight finish, held locks are released, exit code 0.`,
     )
     .action(async (flags) => {

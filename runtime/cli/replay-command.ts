@@ -1,5 +1,5 @@
 /**
- * `enfyra-run replay [paths...]`: replays fixture files (format: README, "Replaying fixture requests")
+ * `enfyra-run replay [paths...]`: replays fixture files (format: docs/replay.md)
  * and reports. Exit codes: 0 all passed, 1 a fixture failed, 2 a fixture file
  * is invalid (or a usage/config error), 130 interrupted. The text report
  * always ends with the line `N passed, N failed`.

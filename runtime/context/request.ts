@@ -62,7 +62,7 @@ const LOCAL_TIMESTAMP = '2024-01-01T00:00:00.000Z';
  * `$user` for a password sign-in — the whole enfyra_user row (uuid id, the
  * password hash included), its `role` row, and the token fields
  * (load-user-with-role.util.ts, jwt-auth.middleware.ts). It is the root
- * admin, as the first user of a fresh Enfyra is; see the README for running
+ * admin, as the first user of a fresh Enfyra is; see docs/hooks-and-ctx.md for running
  * as a plain user or anonymously.
  */
 export const DEFAULT_USER = deepFreeze({

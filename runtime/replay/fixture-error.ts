@@ -16,6 +16,6 @@ export class FixtureError extends Error {
 export function fromZod(error: z.ZodError, prefix: readonly PathSegment[]): FixtureError {
   const issue = error.issues[0]!;
   const at = [...prefix, ...(issue.path as PathSegment[])];
-  if (issue.code === 'unrecognized_keys') return new FixtureError([...at, issue.keys[0]!], 'unknown field (see README, "Replaying fixture requests", for the fields a fixture may have)');
+  if (issue.code === 'unrecognized_keys') return new FixtureError([...at, issue.keys[0]!], 'unknown field (see docs/replay.md for the fields a fixture may have)');
   return new FixtureError(at, issue.message);
 }

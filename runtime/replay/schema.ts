@@ -1,5 +1,5 @@
 /**
- * The fixture file format (README, "Replaying fixture requests"), as zod schemas. Objects are strict:
+ * The fixture file format (docs/replay.md), as zod schemas. Objects are strict:
  * a misspelt field is an error, never a silently ignored expectation.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
- * Reads the schema and seed files (format: README, "Fixtures: schema and
- * seed"). The schema is Enfyra's table-definition format (the server's
+ * Reads the schema and seed files (format: docs/repos.md,
+ * "The schema and seed files"). The schema is Enfyra's table-definition format (the server's
  * data/snapshot.json shape); the format this project used before is
  * converted on the fly. Problems are ConfigErrors naming the file and the
  * spot, so the CLI reports them on one line with exit code 2.

@@ -82,7 +82,7 @@ export function expectOutageThenRecovery(calls: LoopCall[], options: { minFailur
   const slowest = calls.reduce((max, c) => (c.ms > max.ms ? c : max), calls[0]!);
   expect(slowest.ms, `slowest call ${JSON.stringify(slowest)}`).toBeLessThan(FAIL_FAST_MS);
   // With a failover, the last writes a dying master acknowledged may not have reached its replica
-  // (Redis replicates asynchronously; README, "What a Redis lock guarantees"): only reads after
+  // (Redis replicates asynchronously; docs/redis.md, "What a Redis lock guarantees"): only reads after
   // the outage are held to the value written just before them.
   const checkedFrom = options.failover ? lastFailure + 1 : 1;
   for (let i = Math.max(1, checkedFrom); i < calls.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * Every command and hook shown in README.md and docs/ runs, in a scratch copy of the project, and does what
+ * Every command and hook shown in README.md, CONTRIBUTING.md and docs/ runs, in a scratch copy of the project, and does what
  * the page says (exit code, status). The conventions for code blocks are in test/support/doc-snippets.ts.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import { CODE_LANGS, SHELL_LANGS, readSnippets, shellCommands, type Snippet } fr
 
 const DOCS = [
   'README.md',
+  'CONTRIBUTING.md',
   ...(existsSync(path.join(PROJECT_ROOT, 'docs'))
     ? readdirSync(path.join(PROJECT_ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.md'))
@@ -21,6 +22,9 @@ const DOCS = [
 
 /** Shell lines the docs show but this test does not run (set-up the machine, or the test suite itself). */
 const NOT_RUN = [/^npm (ci|test|install|run \S+)\b/, /^\.\s+scripts\/use-node24\.sh$/, /^source\s/, /^export\s/, /^cd\s/, /^git\s/, /^(sudo\s+)?apt-get\s/, /^node --version$/];
+
+/** A page runs its commands one after another, each a process start: a guide with twenty of them needs minutes on a busy 2-core machine. */
+const PAGE_TIMEOUT_MS = 240_000;
 
 const ENFYRA_RUN = /^(?:\w+=\S*\s+)*(?:npx\s+)?enfyra-run(?:\s|$)/;
 
@@ -130,5 +134,5 @@ describe.each(DOCS)('%s', (doc) => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, PAGE_TIMEOUT_MS);
 });

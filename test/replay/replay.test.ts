@@ -115,11 +115,11 @@ describe('replaying the repository fixtures', () => {
     expect(outcome.results.map((r) => text({ ...outcome, results: [r] }))).toEqual([expect.stringMatching(/^PASS/)]);
   });
 
-  it('the examples in README.md (Replaying fixture requests) replay and pass', async () => {
-    const markdown = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    const examples = markdown.slice(markdown.indexOf('### A complete example')).match(/```json\n([\s\S]*?)```/g)!.slice(0, 2);
+  it('the examples in docs/replay.md (A complete example) replay and pass', async () => {
+    const markdown = readFileSync(path.join(PROJECT_ROOT, 'docs/replay.md'), 'utf8');
+    const examples = markdown.slice(markdown.indexOf('## A complete example')).match(/```json[^\n]*\n([\s\S]*?)```/g)!.slice(0, 2);
     const dir = project();
-    writeFiles(dir, Object.fromEntries(examples.map((block, i) => [`examples/${i}.json`, block.replace(/```(json)?/g, '')])));
+    writeFiles(dir, Object.fromEntries(examples.map((block, i) => [`examples/${i}.json`, block.replace(/```(json[^\n]*)?/g, '')])));
     const outcome = await replayIn(dir, { paths: ['examples'] });
     expect(outcome.results.map((r) => r.status)).toEqual(['passed', 'passed']);
   });

@@ -1,6 +1,6 @@
 /**
- * `--record <dir>`: each request becomes a replayable fixture file (README,
- * "Replaying fixture requests") — the request, the starting state it read
+ * `--record <dir>`: each request becomes a replayable fixture file (docs/dev-server.md,
+ * "Recording fixtures") — the request, the starting state it read
  * (cache keys and full table rows, as they were before it touched them), and
  * what came out (status, body or data, logs, warnings, effects, the cache
  * keys and rows it changed), with volatile values turned into matchers

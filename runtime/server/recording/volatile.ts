@@ -1,6 +1,6 @@
 /**
  * Values that differ from one run of the same request to the next, turned
- * into replay matchers (README, "Expectations") when a request is recorded:
+ * into replay matchers (docs/replay.md, "Expectations") when a request is recorded:
  *
  * - timestamps made during the request: ISO date-time text, or epoch
  *   milliseconds, within the request's time window → a pattern / a type;

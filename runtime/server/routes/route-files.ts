@@ -47,7 +47,7 @@ function readSpec<T>(file: string, display: string, schema: z.ZodType<T>): FileR
     const issue = parsed.error.issues[0]!;
     const at = issue.path as PathSegment[];
     if (issue.code === 'unrecognized_keys') {
-      return fail(display, formatPath([...at, issue.keys[0]!]), 'unknown field (see README, "Routes", for the fields a route file may have)');
+      return fail(display, formatPath([...at, issue.keys[0]!]), 'unknown field (see docs/dev-server.md, "Routes", for the fields a route file may have)');
     }
     return fail(display, at.length ? formatPath(at) : null, issue.message);
   }

@@ -1,5 +1,5 @@
 /**
- * Route files (README, "Routes"): local copies of Enfyra's route,
+ * Route files (docs/dev-server.md, "Routes"): local copies of Enfyra's route,
  * route-handler, route-permission, pre-hook and post-hook records. Objects are
  * strict, so a misspelt field is an error naming the file and the field, never
  * a setting silently ignored.
