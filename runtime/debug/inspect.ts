@@ -87,10 +87,6 @@ export class InspectSession implements IsolateInspector {
     );
   }
 
-  get webSocketUrl(): string {
-    return this.server.webSocketUrl;
-  }
-
   attach(isolate: ivm.Isolate): void {
     this.isolate = isolate;
     for (const client of this.clients) this.bridge(client);
