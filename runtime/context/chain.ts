@@ -224,7 +224,8 @@ function withChanges(ctx: ContextData, changed: ChangedFields): ContextData {
   if ('$body' in changed) next.body = changed.$body;
   if ('$query' in changed) next.query = changed.$query;
   if ('$share' in changed) next.share = changed.$share;
-  if ('$data' in changed) next.data = changed.$data;
+  // The sandbox reports an undefined `$data` as null (JSON has no undefined): a script that left it alone keeps it undefined.
+  if ('$data' in changed && !(ctx.data === undefined && changed.$data === null)) next.data = changed.$data;
   if ('$statusCode' in changed) next.statusCode = changed.$statusCode;
   return next;
 }
