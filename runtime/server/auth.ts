@@ -13,7 +13,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Database } from '../repos/database.ts';
 import type { Row } from '../repos/repository.ts';
 import { HttpError } from '../shared/http-errors.ts';
-import { enfyraErrors, type EnfyraError } from './http/enfyra-errors.ts';
+import { enfyraErrors, type EnfyraError } from '../context/enfyra-errors.ts';
 
 export const USER_TABLE = 'enfyra_user';
 export const ROLE_TABLE = 'enfyra_role';

@@ -280,11 +280,12 @@ describe('scripts through HTTP (dynamic.service.ts, global-exception.filter.ts)'
     expect(((r.body as { error: { details: { scriptId: string } } }).error.details.scriptId)).toContain("$ctx.$throw['503']");
   });
 
-  it('a runtime error in a handler is a 400 script error; the inspector trace names the file', async () => {
+  it('a runtime error in a handler is a 400 "Script execution failed" (the engine\'s 400 becomes an HttpException); the inspector trace names the file', async () => {
     const r = await send(project, 'GET', '/throws/reference');
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ error: { code: 'SCRIPT_EXECUTION_ERROR' } });
-    expect((r.body as { message: string }).message).toMatch(/missingValue is not defined/);
+    // HEAD's dynamic-service-error-reporting.spec.ts: the engine's 400 reaches runHandler and leaves it as HTTP_ERROR.
+    expect(r.body).toMatchObject({ error: { code: 'HTTP_ERROR', details: { scriptId: '(batch execution)' } } });
+    expect((r.body as { message: string }).message).toMatch(/^Script execution failed: missingValue is not defined/);
     expect(r.trace.steps.find((s) => s.phase === 'handler')).toMatchObject({ ok: false, file: 'routes/scripts/throws.js' });
   });
 
