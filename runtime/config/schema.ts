@@ -14,8 +14,12 @@ export const sandboxSchema = z.strictObject({
   memoryLimitMb: z.number().int().min(8).max(4096).default(128),
   /** CPU time a single invocation may spend inside the isolate. */
   cpuTimeoutMs: positiveInt.max(600_000).default(1000),
-  /** Wall-clock time for the whole invocation, host calls and unsettled promises included. */
-  wallTimeoutMs: positiveInt.max(600_000).default(10_000),
+  /**
+   * Wall-clock time for the whole invocation, host calls and unsettled promises included. Past it the
+   * hook fails as Enfyra's does: 408 SCRIPT_TIMEOUT "Script execution timed out after Nms"; the
+   * default is Enfyra's handler timeout.
+   */
+  wallTimeoutMs: positiveInt.max(600_000).default(30_000),
   /** Upper bound on isolates kept in the pool (one runs one invocation at a time). */
   maxIsolates: positiveInt.max(1024).default(16),
   /** `$logs` calls kept per invocation; later ones are counted and dropped. */

@@ -98,6 +98,6 @@ function withChanges(ctx: ContextData, changed: ChangedFields): ContextData {
 function toEnvelopeError(outcome: InvocationOutcome): EnvelopeError {
   const e = outcome.error!;
   const out: EnvelopeError = { statusCode: errorStatus(outcome), message: e.message, name: e.name };
-  if (e.details) out.details = e.details;
+  if (e.details) out.details = e.details as EnvelopeError['details'];
   return out;
 }

@@ -21,6 +21,7 @@
  */
 import type { HostModule } from './host-module.ts';
 import { HTTP_ERROR_NAMES } from '../shared/http-errors.ts';
+import { installWebGlobals } from './web-globals-source.ts';
 
 export interface BootstrapLimits {
   maxLogs: number;
@@ -56,12 +57,15 @@ export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
 export function bootstrapSource(manifest: ManifestEntry[], limits: BootstrapLimits): string {
   const config = JSON.stringify({ manifest, limits, statuses: HTTP_ERROR_NAMES });
   // Strict, so `fn.caller` and stack frames (Error.prepareStackTrace) never hand a script a bridge function.
-  return `'use strict';(${isolateMain.toString()})(${config});`;
+  return `'use strict';(${isolateMain.toString()})(${config}, ${installWebGlobals.toString()});`;
 }
 
-/** Hook source as a script: line 1 of the user's file stays line 1 with `lineOffset: -1`. */
+/**
+ * Hook source as a script: line 1 of the user's file stays line 1 with `lineOffset: -1`. Strict, as
+ * Enfyra's worker runs scripts (its template starts with 'use strict').
+ */
 export function hookScriptSource(body: string): string {
-  return `__enfyraRun(async function ($ctx) {\n${body}\n});`;
+  return `__enfyraRun(async function ($ctx) {'use strict';\n${body}\n});`;
 }
 
 // ---------------------------------------------------------------------------
@@ -76,7 +80,7 @@ function isolateMain(config: {
   limits: BootstrapLimits;
   /** status -> exception name */
   statuses: Record<string, string>;
-}): (id: number, reply: string) => void {
+}, webGlobals: typeof installWebGlobals): (id: number, reply: string) => void {
   const g: any = globalThis;
   const host: (...args: unknown[]) => string = g.__enfyraHost;
   const post: (...args: unknown[]) => void = g.__enfyraPost;
@@ -101,15 +105,20 @@ function isolateMain(config: {
   const mapDelete = Map.prototype.delete;
   const StringCtor = String;
   const defineProperty = Object.defineProperty;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const freeze = Object.freeze;
   const ProxyCtor = Proxy;
   const stringSlice = String.prototype.slice;
+  const parseIntFn = parseInt;
   const stringIncludes = String.prototype.includes;
   const hasOwn = Object.prototype.hasOwnProperty;
   const reflectGet = Reflect.get;
   // Function.prototype[Symbol.hasInstance] is non-writable: `instanceof` without Error[Symbol.hasInstance].
   const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
   const limits = config.limits;
+  // V8's own `stack` accessor and the untouched Error.prepareStackTrace: reading a stack through them runs no script code.
+  const stackGetter = getOwnPropertyDescriptor(new ErrorCtor(''), 'stack')?.get;
+  const prepareStackTraceAtStart = getOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
 
   // WebAssembly memories are allocated outside the isolate heap, so they escape
   // memoryLimitMb (a 64 MB isolate can commit gigabytes of host memory). Hooks have no use for it.
@@ -177,6 +186,49 @@ function isolateMain(config: {
     return [json + ']', specials ? stringify(specials) : ''];
   }
 
+  /**
+   * JSON text of a value leaving as data (the result, `$body`, details): JSON.stringify's own rules, as
+   * Enfyra copies it (a function member is dropped, a function in an array becomes null). A top-level
+   * function or symbol, a BigInt or a cycle gives [kind, detail] instead.
+   */
+  function encodeResult(value: unknown): string | [string, string] {
+    const top = unrepresentable(value, '');
+    if (top) return top;
+    let text: string;
+    try {
+      text = stringify(value);
+    } catch (err) {
+      const message = safeMessage(err);
+      if (reflectApply(stringIncludes, message, ['circular'])) return ['circular', 'circular structure'];
+      if (reflectApply(stringIncludes, message, ['BigInt'])) return ['bigint', 'BigInt'];
+      return ['unserializable', message];
+    }
+    return text === undefined ? 'null' : text;
+  }
+
+  /**
+   * The stack of a thrown Error (where it came from in the hook), cut short; null when reading it could
+   * run script code: a `stack` the script redefined, or an Error.prepareStackTrace it installed.
+   */
+  function safeStack(err: unknown): string | null {
+    if (!isError(err) || stackGetter === undefined) return null;
+    try {
+      const own = getOwnPropertyDescriptor(err, 'stack');
+      if (!own || own.get !== stackGetter) return null;
+      const now = getOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
+      if (!sameDescriptor(now, prepareStackTraceAtStart)) return null;
+      const stack = reflectApply(stackGetter, err, []);
+      return typeof stack === 'string' ? slice(stack, 0, 4000) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function sameDescriptor(a: PropertyDescriptor | undefined, b: PropertyDescriptor | undefined): boolean {
+    if (a === undefined || b === undefined) return a === b;
+    return a.value === b.value && a.get === b.get && a.set === b.set;
+  }
+
   function safeMessage(err: unknown): string {
     try {
       if (err && typeof err === 'object' && 'message' in (err as object)) {
@@ -200,14 +252,101 @@ function isolateMain(config: {
   }
 
   // ---- errors -----------------------------------------------------------
+  /** Errors raised by `$throw` and host replies: status, Enfyra error code and details, out of a script's reach. */
   const statusOf = new WeakSetCtor<object>();
-  const statusCodes = new MapCtor<object, number>();
-  const detailsOf = new MapCtor<object, unknown[]>();
+  const statusCodes = new MapCtor<object, [number, string | null, unknown]>();
 
-  function markStatus(err: object, status: number, details?: unknown[]): void {
+  function markStatus(err: object, status: number, code: string | null = null, details: unknown = null): void {
     reflectApply(weakSetAdd, statusOf, [err]);
-    reflectApply(mapSet, statusCodes, [err, status]);
-    if (details && details.length) reflectApply(mapSet, detailsOf, [err, details]);
+    reflectApply(mapSet, statusCodes, [err, [status, code, details]]);
+  }
+
+  function statusError(status: number, name: string, code: string | null, message: string, details: unknown): Error {
+    const err = new ErrorCtor(message);
+    defineProperty(err, 'name', { value: name, writable: true, configurable: true, enumerable: false });
+    defineProperty(err, 'statusCode', { value: status, enumerable: true });
+    if (details !== undefined && details !== null) defineProperty(err, 'details', { value: details, enumerable: true });
+    markStatus(err, status, code, details);
+    return err;
+  }
+
+  /** Enfyra's default message per status when `$throw[status]()` gets none (worker-setup-template). */
+  const THROW_DEFAULTS: Record<string, string> = {
+    __proto__: null as any,
+    400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+    422: 'Validation failed', 429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
+  };
+
+  /** `$throw.<form>(...)`: Enfyra's ScriptErrorFactory forms, as [status, code, class name, message and details]. */
+  type Form = [number, string, string, (a: any, b: any, c: any) => [string, unknown]];
+  const str = (v: unknown): string => '' + (v as string);
+  const THROW_FORMS: Record<string, Form> = {
+    __proto__: null as any,
+    businessLogic: [400, 'BUSINESS_LOGIC_ERROR', 'BusinessLogicException', (m, d) => [str(m), d]],
+    validation: [422, 'VALIDATION_ERROR', 'ValidationException', (m, d) => [str(m), d]],
+    notFound: [404, 'RESOURCE_NOT_FOUND', 'ResourceNotFoundException', (r, id) => [id ? `${r} with identifier '${id}' not found` : `${r} not found`, { resource: r, identifier: id }]],
+    duplicate: [409, 'DUPLICATE_RESOURCE', 'DuplicateResourceException', (r, f, v) => [`${r} with ${f} '${v}' already exists`, { resource: r, field: f, value: v }]],
+    unauthorized: [401, 'AUTHENTICATION_ERROR', 'AuthenticationException', (m) => [m || 'Unauthorized', undefined]],
+    forbidden: [403, 'AUTHORIZATION_ERROR', 'AuthorizationException', (m) => [m || 'Forbidden', undefined]],
+    tokenExpired: [401, 'TOKEN_EXPIRED', 'TokenExpiredException', () => ['Token has expired', undefined]],
+    invalidToken: [401, 'INVALID_TOKEN', 'InvalidTokenException', () => ['Invalid token provided', undefined]],
+    database: [500, 'DATABASE_ERROR', 'DatabaseException', (m, d) => [str(m), d]],
+    dbQuery: [400, 'DATABASE_QUERY_ERROR', 'DatabaseQueryException', (m, d) => [str(m), d]],
+    externalService: [502, 'EXTERNAL_SERVICE_ERROR', 'ExternalServiceException', (s, m, d) => [`External service '${s}' error: ${m}`, { service: s, details: d }]],
+    serviceUnavailable: [503, 'SERVICE_UNAVAILABLE', 'ServiceUnavailableException', (s) => [`Service '${s}' is currently unavailable`, { service: s }]],
+    rateLimit: [429, 'RATE_LIMIT_EXCEEDED', 'RateLimitExceededException', (l, w) => [`Rate limit exceeded. Maximum ${l} requests per ${w}`, { limit: l, window: w }]],
+    scriptError: [400, 'SCRIPT_EXECUTION_ERROR', 'ScriptExecutionException', (m, id, d) => [`Script execution failed: ${m}`, { scriptId: id, ...d }]],
+    scriptTimeout: [408, 'SCRIPT_TIMEOUT', 'ScriptTimeoutException', (ms, id) => [`Script execution timed out after ${ms}ms`, { timeoutMs: ms, scriptId: id }]],
+    schema: [400, 'SCHEMA_ERROR', 'SchemaException', (m, d) => [str(m), d]],
+    config: [500, 'CONFIGURATION_ERROR', 'ConfigurationException', (m, key) => [`Configuration error: ${m}`, { configKey: key }]],
+    fileUpload: [400, 'FILE_UPLOAD_ERROR', 'FileUploadException', (m, d) => [str(m), d]],
+    fileNotFound: [404, 'FILE_NOT_FOUND', 'FileNotFoundException', (p) => [`File not found: ${p}`, { filePath: p }]],
+    fileSizeExceeded: [413, 'FILE_SIZE_EXCEEDED', 'FileSizeExceededException', (max, actual) => [`File size exceeded. Maximum: ${max}, Actual: ${actual}`, { maxSize: max, actualSize: actual }]],
+  };
+
+  function statusName(status: number): string {
+    const name = config.statuses[status];
+    return typeof name === 'string' ? name : 'HttpException';
+  }
+
+  /**
+   * Enfyra's `$throw` is a proxy: any key is a status (`$throw['418']('teapot')`), a missing or empty message
+   * becomes the status's default, and `details` is the second argument as given. Named keys are the
+   * ScriptErrorFactory forms (`http`, `notFound`, `duplicate`, ...).
+   */
+  function makeThrow(): object {
+    const http = function (status: unknown, message: unknown, details?: unknown): never {
+      const code = +(status as number);
+      throw statusError(code, statusName(code), 'HTTP_ERROR', typeof message === 'string' ? message : stringify(message) ?? str(message), details);
+    };
+    const byKey = new MapCtor<string, Function>();
+    return new ProxyCtor(freeze({}), {
+      get(_target, key) {
+        if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
+        let fn = reflectApply(mapGet, byKey, [key]) as Function | undefined;
+        if (fn) return fn;
+        if (key === 'http') fn = http;
+        else if (reflectApply(hasOwn, THROW_FORMS, [key])) {
+          const form = THROW_FORMS[key]!;
+          fn = function (a?: unknown, b?: unknown, c?: unknown): never {
+            const made = form[3](a, b, c);
+            throw statusError(form[0], form[2], form[1], made[0], made[1]);
+          };
+        } else {
+          const code = parseIntFn(key, 10);
+          fn = function (message?: unknown, details?: unknown): never {
+            const text = message !== undefined && message !== null && message !== '' ? StringCtor(message) : (THROW_DEFAULTS[key] ?? 'Error');
+            if (code !== code) throw new ErrorCtor(text); // not a number: a plain error, as in Enfyra
+            throw statusError(code, statusName(code), 'HTTP_ERROR', text, details || null);
+          };
+        }
+        reflectApply(mapSet, byKey, [key, fn]);
+        return fn;
+      },
+      set() { return false; },
+      defineProperty() { return false; },
+      deleteProperty() { return false; },
+    });
   }
 
   function errorFromReply(payload: string): Error {
@@ -230,6 +369,10 @@ function isolateMain(config: {
     if (tag === 'v') return parse(slice(reply, 1));
     throw errorFromReply(slice(reply, 1));
   }
+
+  // Enfyra's worker defines these for scripts (K:EW:262; K:WST:227-339).
+  webGlobals(g, (name, args) => decodeReply(host('x', name, stringify(args))));
+  g.global = g;
 
   // ---- host calls -------------------------------------------------------
   let pendingCount = 0;
@@ -418,6 +561,28 @@ function isolateMain(config: {
     if (typeof enc === 'string') return enc;
     return '[' + enc[1] + ']';
   }
+  /**
+   * One log entry per argument, as Enfyra keeps them: a JSON copy of the value (objects stay objects),
+   * or its String() when JSON has none (undefined, a function, a BigInt, a cycle). Its JSON text.
+   */
+  function logEntry(value: unknown): string {
+    let text: string | undefined;
+    try {
+      text = stringify(value);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      let s: string;
+      try { s = StringCtor(value); } catch { s = '[unprintable]'; }
+      text = stringify(s);
+    }
+    if (text.length > limits.maxLogLineChars) text = stringify(slice(text, 0, limits.maxLogLineChars) + '… (cut)');
+    return text;
+  }
+  // Enfyra keeps the entries in `$share.$logs` too (one array for the whole chain, carried in $share).
+  if ($ctx.$share === null || typeof $ctx.$share !== 'object') $ctx.$share = {};
+  const shareLogs: unknown[] = Array.isArray($ctx.$share.$logs) ? $ctx.$share.$logs : ($ctx.$share.$logs = []);
   let logCount = 0;
   $ctx.$logs = function (...args: unknown[]) {
     if (logsFull) {
@@ -425,25 +590,21 @@ function isolateMain(config: {
       return;
     }
     let line = '';
-    for (let i = 0; i < args.length; i++) line += (i ? ' ' : '') + formatLogArg(args[i]);
+    let entries = '[';
+    for (let i = 0; i < args.length; i++) {
+      line += (i ? ' ' : '') + formatLogArg(args[i]);
+      const entry = logEntry(args[i]);
+      entries += (i ? ',' : '') + entry;
+      shareLogs[shareLogs.length] = parse(entry);
+    }
     if (line.length > limits.maxLogLineChars) line = slice(line, 0, limits.maxLogLineChars) + '… (cut)';
-    post('l', line);
+    post('l', line, entries + ']');
     // The host keeps the same count (and enforces it); counting here spares a round trip per line.
     if (++logCount >= limits.maxLogs) logsFull = true;
   };
   g.console = freeze({ log: $ctx.$logs, info: $ctx.$logs, warn: $ctx.$logs, error: $ctx.$logs, debug: $ctx.$logs });
 
-  $ctx.$throw = {};
-  for (const status in config.statuses) {
-    const name = config.statuses[status];
-    $ctx.$throw[status] = function (message?: unknown, ...details: unknown[]) {
-      const err = new ErrorCtor(message === undefined ? '' : typeof message === 'string' ? message : formatLogArg(message));
-      defineProperty(err, 'name', { value: name, writable: true, configurable: true, enumerable: false });
-      defineProperty(err, 'statusCode', { value: +status, enumerable: true });
-      markStatus(err, +status, details);
-      throw err;
-    };
-  }
+  $ctx.$throw = makeThrow();
 
   // ---- running the hook ---------------------------------------------------
   let started = false;
@@ -454,20 +615,27 @@ function isolateMain(config: {
   function outcome(ok: boolean, value: unknown): string {
     const out: any = { __proto__: null, ok, dropped: droppedLogs };
     if (ok && value !== undefined) {
-      const enc = encode(value);
+      const enc = encodeResult(value);
       if (typeof enc === 'string') out.data = enc;
       else if (enc[0] !== 'function' && enc[0] !== 'symbol') out.dataProblem = enc[1];
     } else if (!ok) {
-      const isStatus = value !== null && typeof value === 'object' && reflectApply(weakSetHas, statusOf, [value]);
+      const marked = value !== null && typeof value === 'object' && reflectApply(weakSetHas, statusOf, [value])
+        ? (reflectApply(mapGet, statusCodes, [value]) as [number, string | null, unknown])
+        : null;
       out.error = {
         __proto__: null,
         name: safeName(value),
         message: safeMessage(value),
-        statusCode: isStatus ? reflectApply(mapGet, statusCodes, [value]) : null,
-        details: isStatus ? encode(reflectApply(mapGet, detailsOf, [value]) ?? []) : null,
+        statusCode: marked ? marked[0] : null,
+        code: marked ? marked[1] : null,
+        details: null,
+        stack: safeStack(value),
         thrownNonError: !isError(value),
       };
-      if (typeof out.error.details !== 'string') out.error.details = null;
+      if (marked && marked[2] !== null && marked[2] !== undefined) {
+        const enc = encodeResult(marked[2]);
+        if (typeof enc === 'string') out.error.details = enc;
+      }
     }
     // Fields a hook may change for the next hook in a chain.
     const changed: any = { __proto__: null };
@@ -477,7 +645,7 @@ function isolateMain(config: {
       if (field === '$flow' && $ctx.$flow === undefined) continue;
       let enc: string | [string, string];
       try {
-        enc = encode($ctx[field]);
+        enc = encodeResult($ctx[field]);
       } catch {
         enc = ['unserializable', ''];
       }
@@ -494,7 +662,7 @@ function isolateMain(config: {
       __proto__: null,
       ok: false,
       dropped: droppedLogs,
-      error: { __proto__: null, name, message, statusCode: null, details: null, thrownNonError: false },
+      error: { __proto__: null, name, message, statusCode: null, code: null, details: null, stack: null, thrownNonError: false },
       changed: { __proto__: null },
     });
   }

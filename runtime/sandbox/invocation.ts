@@ -24,12 +24,25 @@ import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
+import type { SourcePosition } from '../compile/hook-source.ts';
+import { codeFrame } from '../compile/code-frame.ts';
+import { webIntrinsic } from './web-intrinsics.ts';
 
 export interface HookSource {
   /** Shown in error messages and stack traces. */
   readonly filename: string;
   /** Function-body source, template syntax already rewritten. */
   readonly code: string;
+  /** The script as its author wrote it (the compile step fills it): for the code frame of an error. */
+  readonly source?: string;
+  /** A position in `code` → the same place in `source` (see runtime/compile). */
+  readonly originalPosition?: (line: number, column: number) => SourcePosition;
+}
+
+/** Per-invocation settings a caller may give (Enfyra's handler record has its own timeout). */
+export interface InvokeOptions {
+  /** The wall-clock limit of this invocation in ms (default sandbox.wallTimeoutMs). */
+  wallTimeoutMs?: number;
 }
 
 /** The request surface copied into `$ctx` (all JSON values). */
@@ -59,9 +72,18 @@ export interface InvocationError {
   statusCode: number | null;
   name: string;
   message: string;
-  details?: unknown[];
+  /** `$throw`'s details as the script gave them (any JSON value); absent when none. */
+  details?: unknown;
+  /** Enfyra's error code when it has one (`HTTP_ERROR`, `RESOURCE_NOT_FOUND`, `SCRIPT_TIMEOUT`, ...). */
+  code?: string;
   /** Which limit ended the hook, when one did. */
   limit?: 'cpu' | 'wall' | 'memory';
+  /**
+   * Where in the script as written the error was raised (the innermost frame in the hook's own code),
+   * when the stack says; `codeFrame` shows the lines around it.
+   */
+  position?: SourcePosition;
+  codeFrame?: string;
 }
 
 export interface InvocationOutcome {
@@ -71,7 +93,10 @@ export interface InvocationOutcome {
   /** False when the hook returned `undefined` (lets a chain tell "no answer" from `null`). */
   returned: boolean;
   error: InvocationError | null;
+  /** One display line per `$logs`/`console.*` call, plus the runtime's own `[enfyra-run]` lines. */
   logs: string[];
+  /** Enfyra's log entries: one JSON value per argument of every `$logs`/`console.*` call (objects stay objects). */
+  logEntries: unknown[];
   warnings: Warning[];
   effects: Effect[];
   changed: ChangedFields;
@@ -142,9 +167,10 @@ export async function runInvocation(
   data: ContextData,
   mainTable: string | undefined,
   kind?: ScriptKind,
+  options: InvokeOptions = {},
 ): Promise<InvocationOutcome> {
   const pooled = await deps.pool.acquire();
-  const invocation = new Invocation(deps, pooled, hook, data, mainTable, kind);
+  const invocation = new Invocation(deps, pooled, hook, data, mainTable, kind, options.wallTimeoutMs ?? deps.limits.wallTimeoutMs);
   const done = invocation.run();
   const running: Interruptible = { interrupt: () => invocation.interrupt(), done };
   deps.running?.add(running);
@@ -166,6 +192,8 @@ class Invocation {
   private readonly asyncScope = new AsyncResource('enfyra-run.invocation');
   private readonly scope: Scope;
   private readonly logs: string[] = [];
+  private readonly logEntries: unknown[] = [];
+  private readonly wallTimeoutMs: number;
   private droppedLogs = 0;
   /** `isolate.wallTime` when the invocation entered the isolate: time spent inside counts against cpuTimeoutMs. */
   private wallAtStart: bigint | null = null;
@@ -201,14 +229,16 @@ class Invocation {
     data: ContextData,
     mainTable: string | undefined,
     kind: ScriptKind | undefined,
+    wallTimeoutMs: number,
   ) {
     this.deps = deps;
+    this.wallTimeoutMs = wallTimeoutMs;
     this.pooled = pooled;
     this.hook = hook;
     this.data = data;
     this.scope = new Scope({
       mainTable,
-      deadline: Date.now() + deps.limits.wallTimeoutMs,
+      deadline: Date.now() + wallTimeoutMs,
       request: scopeRequest(data),
       kind,
       context: contextMembers(data),
@@ -223,7 +253,7 @@ class Invocation {
       // Still inside the isolate at the wall-clock limit: it will not come back by itself.
       if (this.holdsSlot) this.abandon('wall');
       else this.end(this.limitError('wall'));
-    }, this.deps.limits.wallTimeoutMs);
+    }, this.wallTimeoutMs);
     void this.start();
     return done;
   }
@@ -365,12 +395,13 @@ class Invocation {
   }
 
   private limitError(limit: 'cpu' | 'wall' | 'memory'): InvocationError {
-    const { cpuTimeoutMs, wallTimeoutMs, memoryLimitMb } = this.deps.limits;
+    const { cpuTimeoutMs, memoryLimitMb } = this.deps.limits;
     switch (limit) {
       case 'cpu':
         return { statusCode: null, name: 'TimeoutError', message: `hook used more than its CPU time limit (sandbox.cpuTimeoutMs = ${cpuTimeoutMs} ms)`, limit };
       case 'wall':
-        return { statusCode: null, name: 'TimeoutError', message: `hook did not finish within the wall-clock limit (sandbox.wallTimeoutMs = ${wallTimeoutMs} ms)`, limit };
+        // Enfyra's ScriptTimeoutException: the handler's timeout, 408.
+        return { statusCode: 408, name: 'ScriptTimeoutException', code: 'SCRIPT_TIMEOUT', message: `Script execution timed out after ${this.wallTimeoutMs}ms`, limit };
       case 'memory':
         return { statusCode: null, name: 'MemoryLimitError', message: `hook exceeded the memory limit (sandbox.memoryLimitMb = ${memoryLimitMb} MB)`, limit };
     }
@@ -401,7 +432,13 @@ class Invocation {
         this.callAsync(a as string, b as string, c as string, d as number);
         return '';
       case 'l':
-        return this.pushLog(a);
+        return this.pushLog(a, b);
+      case 'x':
+        try {
+          return encodeReply(webIntrinsic(a as string, JSON.parse(b as string) as unknown[]));
+        } catch (err) {
+          return encodeErrorReply(err);
+        }
       case 'd':
         this.onDone(a);
         return '';
@@ -453,10 +490,19 @@ class Invocation {
     void this.enter((timeout) => settleRef.apply(undefined, [id, reply], { timeout }));
   }
 
-  private pushLog(line: unknown): string {
+  private pushLog(line: unknown, entries: unknown): string {
     if (this.logs.length >= this.deps.limits.maxLogs) {
       this.droppedLogs++;
       return 'full';
+    }
+    try {
+      const values = JSON.parse(entries as string) as unknown;
+      if (Array.isArray(values)) {
+        const room = this.deps.limits.maxLogs - this.logEntries.length;
+        for (let i = 0; i < values.length && i < room; i++) this.logEntries.push(values[i]);
+      }
+    } catch {
+      // Not JSON: the isolate's bridge was broken by the script; the display line still counts.
     }
     let text = typeof line === 'string' ? line : String(line);
     const max = this.deps.limits.maxLogLineChars;
@@ -471,7 +517,7 @@ class Invocation {
     let out: DonePayload;
     let changed: ChangedFields;
     let data: unknown = null;
-    let details: unknown[] | undefined;
+    let details: unknown;
     try {
       out = JSON.parse(payload as string) as DonePayload;
       if (out === null || typeof out !== 'object') throw new TypeError('not an object');
@@ -480,7 +526,7 @@ class Invocation {
         if (CHANGED_FIELDS.has(field) && typeof json === 'string') changed[field as keyof ChangedFields] = JSON.parse(json);
       }
       if (out.ok === true && typeof out.data === 'string') data = JSON.parse(out.data);
-      if (out.ok !== true && typeof out.error?.details === 'string') details = JSON.parse(out.error.details) as unknown[];
+      if (out.ok !== true && typeof out.error?.details === 'string') details = JSON.parse(out.error.details);
     } catch {
       this.end({ statusCode: null, name: 'Error', message: 'the sandbox returned an unreadable result' });
       return;
@@ -502,9 +548,20 @@ class Invocation {
       name: typeof e.name === 'string' && e.name ? e.name : 'Error',
       message: typeof e.message === 'string' ? e.message : '',
     };
-    if (Array.isArray(details) && details.length) error.details = details;
+    if (details !== undefined && details !== null) error.details = details;
+    if (typeof e.code === 'string' && e.code) error.code = e.code;
     if (e.thrownNonError === true) error.message = `hook threw a non-Error value: ${error.message}`;
+    if (typeof e.stack === 'string') Object.assign(error, this.locate(e.stack));
     this.end(error, null, changed);
+  }
+
+  /** The innermost frame of the hook's own code in a stack, in the script as written. */
+  private locate(stack: string): Pick<InvocationError, 'position' | 'codeFrame'> {
+    const at = hookFrame(stack, this.hook.filename);
+    if (!at) return {};
+    const position = this.hook.originalPosition ? this.hook.originalPosition(at.line, at.column) : at;
+    const frame = codeFrame(this.hook.source ?? this.hook.code, position.line, position.column);
+    return frame ? { position: { line: position.line, column: position.column }, codeFrame: frame } : { position: { line: position.line, column: position.column } };
   }
 
   private warn(message: string): void {
@@ -555,6 +612,7 @@ class Invocation {
       returned: error === null && this.returned,
       error,
       logs: this.logs,
+      logEntries: this.logEntries,
       warnings: this.scope.warnings,
       effects: this.scope.effects,
       changed,
@@ -573,6 +631,8 @@ interface DonePayload {
     message: string;
     statusCode: number | null;
     details: string | null;
+    code: string | null;
+    stack: string | null;
     thrownNonError: boolean;
   };
   changed?: Record<string, string | null>;
@@ -660,4 +720,17 @@ function compileError(err: unknown, filename: string): InvocationError {
   const where = /\[([^\]]+):(\d+):(\d+)\]\s*$/.exec(message);
   const text = where ? `${message.slice(0, where.index).trim()} (${where[1]}:${where[2]}:${where[3]})` : `${message} (${filename})`;
   return { statusCode: null, name, message: text };
+}
+
+/** `file:line:column` of the first stack frame in `filename` (V8 prints `at fn (file:L:C)` or `at file:L:C`). */
+export function hookFrame(stack: string, filename: string): SourcePosition | null {
+  for (const line of stack.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('at ')) continue;
+    const inner = trimmed.endsWith(')') ? trimmed.slice(trimmed.lastIndexOf('(') + 1, -1) : trimmed.slice(3);
+    const m = /:(\d+):(\d+)$/.exec(inner);
+    if (!m || inner.slice(0, m.index) !== filename) continue;
+    return { line: Number(m[1]), column: Number(m[2]) };
+  }
+  return null;
 }
