@@ -22,6 +22,11 @@ export const sandboxSchema = z.strictObject({
   wallTimeoutMs: positiveInt.max(600_000).default(30_000),
   /** Upper bound on isolates kept in the pool (one runs one invocation at a time). */
   maxIsolates: positiveInt.max(1024).default(16),
+  /**
+   * Invocations an isolate serves before it is replaced (0: no limit). Its one context is reused with
+   * frozen built-ins and a fresh `$ctx` each time; replacing it now and then bounds what a long run keeps.
+   */
+  invocationsPerIsolate: z.number().int().min(0).default(10_000),
   /** `$logs` calls kept per invocation; later ones are counted and dropped. */
   maxLogs: positiveInt.default(1000),
   /** Size limit of one log line, in characters (longer lines are cut). */

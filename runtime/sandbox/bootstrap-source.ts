@@ -1,22 +1,28 @@
 /**
- * Source of the code that runs inside each fresh isolate context before the
- * hook: it builds `$ctx` from the request JSON and the host-module manifest,
+ * Source of the code that runs inside each isolate's one context: it freezes
+ * the shared realm (SES lockdown, then harden of the globals), builds a fresh
+ * `$ctx` per invocation from the request JSON and the host-module manifest,
  * and owns the isolate's half of the bridge.
  *
- * Protocol (all strings, so nothing but copies crosses): two ivm.Callbacks per
- * invocation on the same host function, `host` (waits for the host's reply)
- * and `post` (an `ignored` callback: fire-and-forget, so an entry running on
- * isolated-vm's thread pool does not stop for a round trip to the Node thread):
- *     host('s', op, argsJson, specialsJson)      sync call  -> reply
- *     post('a', op, argsJson, specialsJson, id)  async call (settled later via settle(id, reply))
- *     post('l', line)                            $logs line (the isolate counts up to maxLogs itself)
- *     post('d', outcomeJson)                     the hook finished
+ * Protocol (all strings, so nothing but copies crosses). Into the isolate, one
+ * entry function (IsolateEntry):
+ *     entry('s', invId, requestJson, hookFn)    start an invocation (one entry)
+ *     entry('r', invId, repliesJson)            settle its host calls: [[callId, reply], ...]
+ * Out of it, two ivm.Callbacks on the same host function, `host` (waits for
+ * the reply) and `post` (`ignored`: fire-and-forget, so an entry on
+ * isolated-vm's thread pool does not stop for a round trip to the Node thread);
+ * every message carries the invocation's id, and the host drops those of an
+ * invocation that has ended:
+ *     host('s', invId, op, argsJson, specialsJson)      sync call  -> reply
+ *     host('x', invId, name, argsJson)                  web intrinsic (URL parsing) -> reply
+ *     post('a', invId, op, argsJson, specialsJson, id)  async call (settled later by entry('r'))
+ *     post('l', invId, line, entriesJson)               one $logs call: display line + JSON entries
+ *     post('d', invId, outcomeJson)                     the hook finished
  *   reply: 'u' (undefined) | 'v' + json | 'e' + json({ name, message, statusCode? })
  *
  * Everything the bridge relies on (JSON, Promise, WeakSet, String.prototype.slice,
  * ...) is captured before user code runs, and objects it serializes have no
- * prototype, so a script replacing globals or polluting Object.prototype only
- * hurts itself. Nothing here may throw to the host: the host copies an escaped
+ * prototype. Nothing here may throw to the host: the host copies an escaped
  * exception by running its getters without a time limit (see invocation.ts).
  */
 import type { HostModule } from './host-module.ts';
@@ -50,9 +56,8 @@ export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
 }
 
 /**
- * The bootstrap script. Its completion value is the isolate's `settle(id,
- * reply)` function (the host keeps it as a Reference); it also defines the
- * one-shot global `__enfyraRun(fn)` that the hook script calls.
+ * The bootstrap script, run once per isolate in its one context, after SES's lockdown script. Its
+ * completion value is the isolate's entry function (see IsolateEntry; the host keeps it as a Reference).
  */
 export function bootstrapSource(manifest: ManifestEntry[], limits: BootstrapLimits): string {
   const config = JSON.stringify({ manifest, limits, statuses: HTTP_ERROR_NAMES });
@@ -61,11 +66,12 @@ export function bootstrapSource(manifest: ManifestEntry[], limits: BootstrapLimi
 }
 
 /**
- * Hook source as a script: line 1 of the user's file stays line 1 with `lineOffset: -1`. Strict, as
- * Enfyra's worker runs scripts (its template starts with 'use strict').
+ * Hook source as a script whose value is the hook function (made once per isolate, called per
+ * invocation): line 1 of the user's file stays line 1 with `lineOffset: -1`. Strict, as Enfyra's worker
+ * runs scripts (its template starts with 'use strict').
  */
 export function hookScriptSource(body: string): string {
-  return `__enfyraRun(async function ($ctx) {'use strict';\n${body}\n});`;
+  return `(async function ($ctx) {'use strict';\n${body}\n})`;
 }
 
 // ---------------------------------------------------------------------------
@@ -80,14 +86,22 @@ function isolateMain(config: {
   limits: BootstrapLimits;
   /** status -> exception name */
   statuses: Record<string, string>;
-}, webGlobals: typeof installWebGlobals): (id: number, reply: string) => void {
+}, webGlobals: typeof installWebGlobals): IsolateEntry {
   const g: any = globalThis;
-  const host: (...args: unknown[]) => string = g.__enfyraHost;
-  const post: (...args: unknown[]) => void = g.__enfyraPost;
-  const request: any = JSON.parse(g.__enfyraInit);
+  // Freeze the shared realm first (SES, loaded just before this script): every intrinsic captured below
+  // is the hardened one. `overrideTaming: 'moderate'` keeps `err.name = ...` and `obj.toString = ...`
+  // working on a script's own objects; errorTaming 'unsafe' keeps V8 stacks (for error positions).
+  g.lockdown({
+    errorTaming: 'unsafe', stackFiltering: 'verbose', overrideTaming: 'moderate', consoleTaming: 'unsafe',
+    evalTaming: 'unsafe-eval', reporting: 'none',
+  });
+  const hardenFn: (value: unknown) => unknown = g.harden;
+  delete g.lockdown;
+  delete g.harden;
+  const hostRaw: (...args: unknown[]) => string = g.__enfyraHost;
+  const postRaw: (...args: unknown[]) => void = g.__enfyraPost;
   delete g.__enfyraHost;
   delete g.__enfyraPost;
-  delete g.__enfyraInit;
 
   const stringify = JSON.stringify;
   const parse = JSON.parse;
@@ -371,8 +385,22 @@ function isolateMain(config: {
   }
 
   // Enfyra's worker defines these for scripts (K:EW:262; K:WST:227-339).
-  webGlobals(g, (name, args) => decodeReply(host('x', name, stringify(args))));
+  webGlobals(g, (name, args) => decodeReply(hostRaw('x', current === null ? 0 : current.id, name, stringify(args))));
   g.global = g;
+
+  // ---- one invocation ----------------------------------------------------
+  /**
+   * Everything an invocation owns: its `$ctx`, its host calls in flight, its log counts. Messages to the
+   * host carry the invocation's id, so whatever an ended invocation left behind (a promise that settles
+   * later, a function kept somewhere) only reaches the host as a message it drops.
+   */
+  function newRun(invId: number, request: any): Run {
+  function host(kind: string, a: unknown, b: unknown, c: unknown): string {
+    return hostRaw(kind, invId, a, b, c);
+  }
+  function post(kind: string, a: unknown, b?: unknown, c?: unknown, d?: unknown): void {
+    postRaw(kind, invId, a, b, c, d);
+  }
 
   // ---- host calls -------------------------------------------------------
   let pendingCount = 0;
@@ -602,11 +630,12 @@ function isolateMain(config: {
     // The host keeps the same count (and enforces it); counting here spares a round trip per line.
     if (++logCount >= limits.maxLogs) logsFull = true;
   };
-  g.console = freeze({ log: $ctx.$logs, info: $ctx.$logs, warn: $ctx.$logs, error: $ctx.$logs, debug: $ctx.$logs });
+  const log: (...args: unknown[]) => void = $ctx.$logs;
 
   $ctx.$throw = makeThrow();
 
   // ---- running the hook ---------------------------------------------------
+  const FROZEN_MESSAGE = /^Cannot (assign to read only property|add property|define property|redefine property|delete property)|object is not extensible/;
   let started = false;
 
   const CHANGED_FIELDS = ['$body', '$query', '$share', '$data', '$statusCode', '$flow'];
@@ -625,7 +654,7 @@ function isolateMain(config: {
       out.error = {
         __proto__: null,
         name: safeName(value),
-        message: safeMessage(value),
+        message: explained(value),
         statusCode: marked ? marked[0] : null,
         code: marked ? marked[1] : null,
         details: null,
@@ -655,6 +684,16 @@ function isolateMain(config: {
     const payload = stringify(out);
     if (payload.length <= limits.maxResultBytes) return payload;
     return failure('RangeError', `result is larger than sandbox.maxResultBytes (${limits.maxResultBytes} bytes)`);
+  }
+
+  /**
+   * The error's message; a change to a frozen built-in or global says why it failed (Enfyra lets such a
+   * change leak into later requests; here the realm is shared by an isolate's invocations, so it is frozen).
+   */
+  function explained(value: unknown): string {
+    const message = safeMessage(value);
+    if (!isError(value) || safeName(value) !== 'TypeError' || !FROZEN_MESSAGE.test(message)) return message;
+    return message + ' (built-ins and globals are frozen: they are shared between invocations; in Enfyra this change would leak into other requests)';
   }
 
   function failure(name: string, message: string): string {
@@ -695,10 +734,9 @@ function isolateMain(config: {
     finish(true, value);
   }
 
-  g.__enfyraRun = function (fn: ($ctx: unknown) => Promise<unknown>) {
-    if (started) throw new ErrorCtor('the hook has already started');
+  function run(fn: ($ctx: unknown) => Promise<unknown>): void {
+    if (started) return;
     started = true;
-    delete g.__enfyraRun;
     let promise: Promise<unknown>;
     try {
       promise = fn($ctx);
@@ -707,6 +745,51 @@ function isolateMain(config: {
       return;
     }
     watch(promise);
+  }
+  return { id: invId, run, settle, log };
+  }
+
+  // ---- the shared realm -----------------------------------------------------
+  /** The invocation running in this context now (one at a time), for the globals shared by all of them. */
+  let current: Run | null = null;
+
+  // console is shared (and frozen); it logs to whichever invocation runs.
+  const consoleLog = function (...args: unknown[]): void {
+    if (current !== null) reflectApply(current.log, undefined, args);
   };
-  return settle;
+  g.console = freeze({ log: consoleLog, info: consoleLog, warn: consoleLog, error: consoleLog, debug: consoleLog });
+  // Nothing a script can reach may carry state to the next invocation: freeze the globals too.
+  hardenFn(g);
+
+  /**
+   * The host's one way in: `('s', id, requestJson, hookFn)` starts an invocation, `('r', id, repliesJson)`
+   * delivers its host-call replies (all that are ready, in one entry). Replies for any other invocation
+   * than the running one are dropped.
+   */
+  return function entry(kind: string, invId: number, payload: string, fn?: ($ctx: unknown) => Promise<unknown>): void {
+    if (kind === 's') {
+      let request: unknown;
+      try {
+        request = parse(payload);
+      } catch {
+        return;
+      }
+      current = newRun(invId, request);
+      current.run(fn!);
+      return;
+    }
+    if (kind === 'r' && current !== null && current.id === invId) {
+      const replies = parse(payload) as Array<[number, string]>;
+      for (let i = 0; i < replies.length; i++) current.settle(replies[i]![0], replies[i]![1]);
+    }
+  };
 }
+
+interface Run {
+  readonly id: number;
+  run(fn: ($ctx: unknown) => Promise<unknown>): void;
+  settle(id: number, reply: string): void;
+  log(...args: unknown[]): void;
+}
+
+export type IsolateEntry = (kind: string, invId: number, payload: string, fn?: ($ctx: unknown) => Promise<unknown>) => void;

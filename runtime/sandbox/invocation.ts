@@ -1,5 +1,7 @@
 /**
- * One hook invocation in one fresh context of a pooled isolate.
+ * One hook invocation on a pooled isolate, in the isolate's one (frozen, reused) context with a fresh
+ * `$ctx`: one entry starts it, host-call replies are delivered in batches, and an abnormal end (a limit,
+ * an entry still running after the answer) discards the isolate with its context.
  *
  * Entries that run hook code (starting the hook, settling a host call) are
  * asynchronous isolated-vm calls, one at a time per invocation, each with the
@@ -197,8 +199,9 @@ class Invocation {
   private droppedLogs = 0;
   /** `isolate.wallTime` when the invocation entered the isolate: time spent inside counts against cpuTimeoutMs. */
   private wallAtStart: bigint | null = null;
-  private context: ivm.Context | null = null;
-  private settleRef: ivm.Reference<(id: number, reply: string) => void> | null = null;
+  /** The invocation's id in the isolate (its messages carry it; others are dropped). */
+  private readonly id: number;
+  private started_ = false;
   private wallTimer: NodeJS.Timeout | null = null;
   /** Host-call replies waiting for the isolate (delivered one entry at a time). */
   private readonly replies: Array<[number, string]> = [];
@@ -233,6 +236,7 @@ class Invocation {
   ) {
     this.deps = deps;
     this.wallTimeoutMs = wallTimeoutMs;
+    this.id = 0;
     this.pooled = pooled;
     this.hook = hook;
     this.data = data;
@@ -244,6 +248,7 @@ class Invocation {
       context: contextMembers(data),
       file: hook.filename,
     });
+    this.id = this.scope.id;
     pooled.onLost = this.onLost;
   }
 
@@ -252,22 +257,38 @@ class Invocation {
     this.wallTimer = setTimeout(() => {
       // Still inside the isolate at the wall-clock limit: it will not come back by itself.
       if (this.holdsSlot) this.abandon('wall');
-      else this.end(this.limitError('wall'));
+      else {
+        // Whatever the hook left waiting in the context goes with it.
+        this.discardIsolate = true;
+        this.end(this.limitError('wall'));
+      }
     }, this.wallTimeoutMs);
     void this.start();
     return done;
   }
 
   private async start(): Promise<void> {
-    const { isolate } = this.pooled;
-    let script: ivm.Script;
-    try {
-      script = this.deps.pool.compiledHook(this.pooled, `${this.hook.filename}\0${this.hook.code}`, () =>
-        isolate.compileScriptSync(hookScriptSource(this.hook.code), { filename: this.hook.filename, lineOffset: -1 }),
-      );
-    } catch (err) {
-      this.end(compileError(err, this.hook.filename));
-      return;
+    const key = `${this.hook.filename}\0${this.hook.code}`;
+    // Time spent inside the isolate from here on counts against the CPU limit.
+    this.wallAtStart = this.pooled.isolate.wallTime;
+    let hook = this.deps.pool.cachedHook(this.pooled, key);
+    if (!hook) {
+      let script: ivm.Script;
+      try {
+        script = this.pooled.isolate.compileScriptSync(hookScriptSource(this.hook.code), { filename: this.hook.filename, lineOffset: -1 });
+      } catch (err) {
+        this.end(compileError(err, this.hook.filename));
+        return;
+      }
+      // The script's value is the hook function. Made in an entry like any other: a hook that closes the
+      // wrapper early runs code here, once per isolate, under the same CPU limit and guard.
+      let fn: ivm.Reference<unknown> | undefined;
+      await this.enter(async (timeout) => {
+        fn = (await script.run(this.pooled.context, { reference: true, timeout })) as ivm.Reference<unknown>;
+      });
+      if (this.finished || fn === undefined) return;
+      hook = { script, fn };
+      this.deps.pool.storeHook(this.pooled, key, hook);
     }
     let init: string;
     try {
@@ -277,36 +298,12 @@ class Invocation {
       this.end({ statusCode: null, name: 'TypeError', message: `the request data cannot be copied into the sandbox: ${(err as Error).message}` });
       return;
     }
-    let context: ivm.Context;
-    try {
-      // Counted as an entry: the isolate is busy until the context exists, even if the wall-clock limit passes.
-      this.entries++;
-      try {
-        context = this.context = await isolate.createContext();
-      } finally {
-        this.entries--;
-      }
-      if (this.finished) {
-        this.releaseIsolate();
-        return;
-      }
-      const global = context.global;
-      global.setSync('__enfyraHost', new ivm.Callback(this.onHostCall));
-      // Fire-and-forget twin for messages that need no reply ('a', 'l', 'd'): from an entry on the thread
-      // pool, a waiting callback costs a blocking round trip to this thread per host call.
-      global.setSync('__enfyraPost', new ivm.Callback(this.onHostCall, { ignored: true }));
-      global.setSync('__enfyraInit', init);
-      this.wallAtStart = isolate.wallTime;
-      // Our own code only (no hook code has run in this context yet), so a sync entry is safe here.
-      this.settleRef = this.pooled.bootstrap.runSync(context, {
-        timeout: this.deps.limits.cpuTimeoutMs,
-        reference: true,
-      }) as ivm.Reference<(id: number, reply: string) => void>;
-    } catch (err) {
-      this.end(this.entryError(err));
-      return;
-    }
-    await this.enter((timeout) => script.run(context, { timeout }));
+    this.pooled.handler = this.onHostCall;
+    this.pooled.invocations++;
+    this.started_ = true;
+    // One entry starts the invocation: a fresh $ctx from `init`, then the hook function.
+    const { entry } = this.pooled;
+    await this.enter((timeout) => entry.apply(undefined, ['s', this.id, init, hook.fn.derefInto()], { timeout }));
   }
 
   /** CPU budget left, in ms: time spent inside the isolate since the bootstrap counts. */
@@ -420,11 +417,12 @@ class Invocation {
   }
 
   // The one host function the isolate can reach (see bootstrap-source.ts for the protocol).
-  private readonly onHostCall = (kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string =>
-    this.asyncScope.runInAsyncScope(this.hostCall, this, kind, a, b, c, d);
+  private readonly onHostCall = (kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown): string =>
+    this.asyncScope.runInAsyncScope(this.hostCall, this, kind, invocationId, a, b, c, d);
 
-  private hostCall(kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string {
-    if (this.finished) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
+  private hostCall(kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown): string {
+    // A message from an earlier invocation on this isolate (left behind in the shared context) is dropped.
+    if (this.finished || (invocationId !== this.id && kind !== 'x')) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
     switch (kind) {
       case 's':
         return this.callSync(a as string, b as string, c as string);
@@ -482,12 +480,12 @@ class Invocation {
     this.pump();
   }
 
-  /** Delivers the next host-call reply, once the isolate is free. */
+  /** Delivers every host-call reply ready so far in one entry, once the isolate is free. */
   private pump(): void {
-    if (this.finished || this.entries > 0 || !this.settleRef || this.replies.length === 0) return;
-    const [id, reply] = this.replies.shift()!;
-    const settleRef = this.settleRef;
-    void this.enter((timeout) => settleRef.apply(undefined, [id, reply], { timeout }));
+    if (this.finished || this.entries > 0 || !this.started_ || this.replies.length === 0) return;
+    const batch = JSON.stringify(this.replies.splice(0));
+    const { entry } = this.pooled;
+    void this.enter((timeout) => entry.apply(undefined, ['r', this.id, batch], { timeout }));
   }
 
   private pushLog(line: unknown, entries: unknown): string {
@@ -581,12 +579,6 @@ class Invocation {
     if (this.released) return;
     this.released = true;
     if (this.pooled.onLost === this.onLost) this.pooled.onLost = null;
-    try {
-      this.settleRef?.release();
-      this.context?.release();
-    } catch {
-      // The handles of a disposed isolate are already gone.
-    }
     this.deps.pool.release(this.pooled, this.discardIsolate);
     this.markReleased();
   }

@@ -35,6 +35,7 @@ export class Sandbox {
       maxIsolates: limits.maxIsolates,
       memoryLimitMb: limits.memoryLimitMb,
       bootstrapSource: bootstrapSource(buildManifest(modules), limits),
+      invocationsPerIsolate: limits.invocationsPerIsolate,
     });
   }
 

@@ -237,6 +237,12 @@ export const memoryLimit = (mb = 64): ExpectedError => ({
   limit: 'memory',
 });
 
+/** A change to a frozen built-in or global (the realm is shared by an isolate's invocations). */
+export const frozen = (): ExpectedError => ({
+  name: 'TypeError',
+  message: / \(built-ins and globals are frozen: they are shared between invocations; in Enfyra this change would leak into other requests\)$/,
+});
+
 export const nonError = (text: string): ExpectedError => ({
   name: 'Error',
   message: `hook threw a non-Error value: ${text}`,
