@@ -137,6 +137,9 @@ const TIMED_OUT = 'Script execution timed out.';
  */
 const ENTRY_GRACE_MS = 500;
 
+/** Inside the isolate this long (ms), an invocation may have grown its heap: the pool looks at it. */
+const HEAVY_CPU_MS = 2;
+
 /**
  * Entries in the isolates at once, across all invocations: one per core. The
  * CPU limit is measured as time spent inside the isolate, which only tracks
@@ -579,7 +582,7 @@ class Invocation {
     if (this.released) return;
     this.released = true;
     if (this.pooled.onLost === this.onLost) this.pooled.onLost = null;
-    this.deps.pool.release(this.pooled, this.discardIsolate);
+    this.deps.pool.release(this.pooled, this.discardIsolate, this.cpuLeftMs() < this.deps.limits.cpuTimeoutMs - HEAVY_CPU_MS);
     this.markReleased();
   }
 

@@ -64,6 +64,7 @@ let sesCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
  * garbage, so one 100 MB result would otherwise stay resident indefinitely.
  */
 const RECYCLE_HEAP_SHARE = 0.5;
+const HEAP_CHECK_EVERY = 16;
 
 export interface PoolOptions {
   maxIsolates: number;
@@ -107,11 +108,14 @@ export class IsolatePool {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Hand an isolate back; `discard` (or a disposed isolate) replaces it with a fresh one lazily. */
-  release(pooled: PooledIsolate, discard = false): void {
+  /**
+   * Hand an isolate back; `discard` (or a disposed isolate) replaces it with a fresh one lazily.
+   * `heavy`: the invocation spent long enough inside to have grown the heap (see bloated).
+   */
+  release(pooled: PooledIsolate, discard = false, heavy = true): void {
     pooled.handler = null;
     const worn = (this.options.invocationsPerIsolate ?? 0) > 0 && pooled.invocations >= this.options.invocationsPerIsolate!;
-    if (discard || worn || pooled.isolate.isDisposed || pooled.lost !== null || this.closed || this.bloated(pooled)) {
+    if (discard || worn || pooled.isolate.isDisposed || pooled.lost !== null || this.closed || this.bloated(pooled, heavy)) {
       if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
       this.live--;
       if (!this.closed && this.waiters.length > 0) {
@@ -127,7 +131,12 @@ export class IsolatePool {
     else this.idle.push(pooled);
   }
 
-  private bloated(pooled: PooledIsolate): boolean {
+  /**
+   * Reading the heap statistics costs as much as a small invocation: look after an invocation that
+   * spent a while in the isolate (`heavy`: it may have left a large heap), else every few invocations.
+   */
+  private bloated(pooled: PooledIsolate, heavy: boolean): boolean {
+    if (!heavy && pooled.invocations % HEAP_CHECK_EVERY !== 0) return false;
     try {
       const heap = pooled.isolate.getHeapStatisticsSync();
       return heap.used_heap_size + heap.externally_allocated_size > this.options.memoryLimitMb * 1024 * 1024 * RECYCLE_HEAP_SHARE;
