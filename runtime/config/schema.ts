@@ -14,10 +14,19 @@ export const sandboxSchema = z.strictObject({
   memoryLimitMb: z.number().int().min(8).max(4096).default(128),
   /** CPU time a single invocation may spend inside the isolate. */
   cpuTimeoutMs: positiveInt.max(600_000).default(1000),
-  /** Wall-clock time for the whole invocation, host calls and unsettled promises included. */
-  wallTimeoutMs: positiveInt.max(600_000).default(10_000),
+  /**
+   * Wall-clock time for the whole invocation, host calls and unsettled promises included. Past it the
+   * hook fails as Enfyra's does: 408 SCRIPT_TIMEOUT "Script execution timed out after Nms"; the
+   * default is Enfyra's handler timeout.
+   */
+  wallTimeoutMs: positiveInt.max(600_000).default(30_000),
   /** Upper bound on isolates kept in the pool (one runs one invocation at a time). */
   maxIsolates: positiveInt.max(1024).default(16),
+  /**
+   * Invocations an isolate serves before it is replaced (0: no limit). Its one context is reused with
+   * frozen built-ins and a fresh `$ctx` each time; replacing it now and then bounds what a long run keeps.
+   */
+  invocationsPerIsolate: z.number().int().min(0).default(10_000),
   /** `$logs` calls kept per invocation; later ones are counted and dropped. */
   maxLogs: positiveInt.default(1000),
   /** Size limit of one log line, in characters (longer lines are cut). */

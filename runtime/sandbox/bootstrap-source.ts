@@ -1,26 +1,33 @@
 /**
- * Source of the code that runs inside each fresh isolate context before the
- * hook: it builds `$ctx` from the request JSON and the host-module manifest,
+ * Source of the code that runs inside each isolate's one context: it freezes
+ * the shared realm (SES lockdown, then harden of the globals), builds a fresh
+ * `$ctx` per invocation from the request JSON and the host-module manifest,
  * and owns the isolate's half of the bridge.
  *
- * Protocol (all strings, so nothing but copies crosses): two ivm.Callbacks per
- * invocation on the same host function, `host` (waits for the host's reply)
- * and `post` (an `ignored` callback: fire-and-forget, so an entry running on
- * isolated-vm's thread pool does not stop for a round trip to the Node thread):
- *     host('s', op, argsJson, specialsJson)      sync call  -> reply
- *     post('a', op, argsJson, specialsJson, id)  async call (settled later via settle(id, reply))
- *     post('l', line)                            $logs line (the isolate counts up to maxLogs itself)
- *     post('d', outcomeJson)                     the hook finished
+ * Protocol (all strings, so nothing but copies crosses). Into the isolate, one
+ * entry function (IsolateEntry):
+ *     entry('s', invId, requestJson, hookFn)    start an invocation (one entry)
+ *     entry('r', invId, repliesJson)            settle its host calls: [[callId, reply], ...]
+ * Out of it, two ivm.Callbacks on the same host function, `host` (waits for
+ * the reply) and `post` (`ignored`: fire-and-forget, so an entry on
+ * isolated-vm's thread pool does not stop for a round trip to the Node thread);
+ * every message carries the invocation's id, and the host drops those of an
+ * invocation that has ended:
+ *     host('s', invId, op, argsJson, specialsJson)      sync call  -> reply
+ *     host('x', invId, name, argsJson)                  web intrinsic (URL parsing) -> reply
+ *     post('a', invId, op, argsJson, specialsJson, id)  async call (settled later by entry('r'))
+ *     post('l', invId, line, entriesJson)               one $logs call: display line + JSON entries
+ *     post('d', invId, outcomeJson)                     the hook finished
  *   reply: 'u' (undefined) | 'v' + json | 'e' + json({ name, message, statusCode? })
  *
  * Everything the bridge relies on (JSON, Promise, WeakSet, String.prototype.slice,
  * ...) is captured before user code runs, and objects it serializes have no
- * prototype, so a script replacing globals or polluting Object.prototype only
- * hurts itself. Nothing here may throw to the host: the host copies an escaped
+ * prototype. Nothing here may throw to the host: the host copies an escaped
  * exception by running its getters without a time limit (see invocation.ts).
  */
 import type { HostModule } from './host-module.ts';
 import { HTTP_ERROR_NAMES } from '../shared/http-errors.ts';
+import { installWebGlobals } from './web-globals-source.ts';
 
 export interface BootstrapLimits {
   maxLogs: number;
@@ -49,19 +56,22 @@ export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
 }
 
 /**
- * The bootstrap script. Its completion value is the isolate's `settle(id,
- * reply)` function (the host keeps it as a Reference); it also defines the
- * one-shot global `__enfyraRun(fn)` that the hook script calls.
+ * The bootstrap script, run once per isolate in its one context, after SES's lockdown script. Its
+ * completion value is the isolate's entry function (see IsolateEntry; the host keeps it as a Reference).
  */
 export function bootstrapSource(manifest: ManifestEntry[], limits: BootstrapLimits): string {
   const config = JSON.stringify({ manifest, limits, statuses: HTTP_ERROR_NAMES });
   // Strict, so `fn.caller` and stack frames (Error.prepareStackTrace) never hand a script a bridge function.
-  return `'use strict';(${isolateMain.toString()})(${config});`;
+  return `'use strict';(${isolateMain.toString()})(${config}, ${installWebGlobals.toString()});`;
 }
 
-/** Hook source as a script: line 1 of the user's file stays line 1 with `lineOffset: -1`. */
+/**
+ * Hook source as a script whose value is the hook function (made once per isolate, called per
+ * invocation): line 1 of the user's file stays line 1 with `lineOffset: -1`. Strict, as Enfyra's worker
+ * runs scripts (its template starts with 'use strict').
+ */
 export function hookScriptSource(body: string): string {
-  return `__enfyraRun(async function ($ctx) {\n${body}\n});`;
+  return `(async function ($ctx) {'use strict';\n${body}\n})`;
 }
 
 // ---------------------------------------------------------------------------
@@ -76,14 +86,22 @@ function isolateMain(config: {
   limits: BootstrapLimits;
   /** status -> exception name */
   statuses: Record<string, string>;
-}): (id: number, reply: string) => void {
+}, webGlobals: typeof installWebGlobals): IsolateEntry {
   const g: any = globalThis;
-  const host: (...args: unknown[]) => string = g.__enfyraHost;
-  const post: (...args: unknown[]) => void = g.__enfyraPost;
-  const request: any = JSON.parse(g.__enfyraInit);
+  // Freeze the shared realm first (SES, loaded just before this script): every intrinsic captured below
+  // is the hardened one. `overrideTaming: 'moderate'` keeps `err.name = ...` and `obj.toString = ...`
+  // working on a script's own objects; errorTaming 'unsafe' keeps V8 stacks (for error positions).
+  g.lockdown({
+    errorTaming: 'unsafe', stackFiltering: 'verbose', overrideTaming: 'moderate', consoleTaming: 'unsafe',
+    evalTaming: 'unsafe-eval', reporting: 'none',
+  });
+  const hardenFn: (value: unknown) => unknown = g.harden;
+  delete g.lockdown;
+  delete g.harden;
+  const hostRaw: (...args: unknown[]) => string = g.__enfyraHost;
+  const postRaw: (...args: unknown[]) => void = g.__enfyraPost;
   delete g.__enfyraHost;
   delete g.__enfyraPost;
-  delete g.__enfyraInit;
 
   const stringify = JSON.stringify;
   const parse = JSON.parse;
@@ -101,15 +119,20 @@ function isolateMain(config: {
   const mapDelete = Map.prototype.delete;
   const StringCtor = String;
   const defineProperty = Object.defineProperty;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const freeze = Object.freeze;
   const ProxyCtor = Proxy;
   const stringSlice = String.prototype.slice;
+  const parseIntFn = parseInt;
   const stringIncludes = String.prototype.includes;
   const hasOwn = Object.prototype.hasOwnProperty;
   const reflectGet = Reflect.get;
   // Function.prototype[Symbol.hasInstance] is non-writable: `instanceof` without Error[Symbol.hasInstance].
   const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
   const limits = config.limits;
+  // V8's own `stack` accessor and the untouched Error.prepareStackTrace: reading a stack through them runs no script code.
+  const stackGetter = getOwnPropertyDescriptor(new ErrorCtor(''), 'stack')?.get;
+  const prepareStackTraceAtStart = getOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
 
   // WebAssembly memories are allocated outside the isolate heap, so they escape
   // memoryLimitMb (a 64 MB isolate can commit gigabytes of host memory). Hooks have no use for it.
@@ -177,6 +200,49 @@ function isolateMain(config: {
     return [json + ']', specials ? stringify(specials) : ''];
   }
 
+  /**
+   * JSON text of a value leaving as data (the result, `$body`, details): JSON.stringify's own rules, as
+   * Enfyra copies it (a function member is dropped, a function in an array becomes null). A top-level
+   * function or symbol, a BigInt or a cycle gives [kind, detail] instead.
+   */
+  function encodeResult(value: unknown): string | [string, string] {
+    const top = unrepresentable(value, '');
+    if (top) return top;
+    let text: string;
+    try {
+      text = stringify(value);
+    } catch (err) {
+      const message = safeMessage(err);
+      if (reflectApply(stringIncludes, message, ['circular'])) return ['circular', 'circular structure'];
+      if (reflectApply(stringIncludes, message, ['BigInt'])) return ['bigint', 'BigInt'];
+      return ['unserializable', message];
+    }
+    return text === undefined ? 'null' : text;
+  }
+
+  /**
+   * The stack of a thrown Error (where it came from in the hook), cut short; null when reading it could
+   * run script code: a `stack` the script redefined, or an Error.prepareStackTrace it installed.
+   */
+  function safeStack(err: unknown): string | null {
+    if (!isError(err) || stackGetter === undefined) return null;
+    try {
+      const own = getOwnPropertyDescriptor(err, 'stack');
+      if (!own || own.get !== stackGetter) return null;
+      const now = getOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
+      if (!sameDescriptor(now, prepareStackTraceAtStart)) return null;
+      const stack = reflectApply(stackGetter, err, []);
+      return typeof stack === 'string' ? slice(stack, 0, 4000) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function sameDescriptor(a: PropertyDescriptor | undefined, b: PropertyDescriptor | undefined): boolean {
+    if (a === undefined || b === undefined) return a === b;
+    return a.value === b.value && a.get === b.get && a.set === b.set;
+  }
+
   function safeMessage(err: unknown): string {
     try {
       if (err && typeof err === 'object' && 'message' in (err as object)) {
@@ -200,14 +266,101 @@ function isolateMain(config: {
   }
 
   // ---- errors -----------------------------------------------------------
+  /** Errors raised by `$throw` and host replies: status, Enfyra error code and details, out of a script's reach. */
   const statusOf = new WeakSetCtor<object>();
-  const statusCodes = new MapCtor<object, number>();
-  const detailsOf = new MapCtor<object, unknown[]>();
+  const statusCodes = new MapCtor<object, [number, string | null, unknown]>();
 
-  function markStatus(err: object, status: number, details?: unknown[]): void {
+  function markStatus(err: object, status: number, code: string | null = null, details: unknown = null): void {
     reflectApply(weakSetAdd, statusOf, [err]);
-    reflectApply(mapSet, statusCodes, [err, status]);
-    if (details && details.length) reflectApply(mapSet, detailsOf, [err, details]);
+    reflectApply(mapSet, statusCodes, [err, [status, code, details]]);
+  }
+
+  function statusError(status: number, name: string, code: string | null, message: string, details: unknown): Error {
+    const err = new ErrorCtor(message);
+    defineProperty(err, 'name', { value: name, writable: true, configurable: true, enumerable: false });
+    defineProperty(err, 'statusCode', { value: status, enumerable: true });
+    if (details !== undefined && details !== null) defineProperty(err, 'details', { value: details, enumerable: true });
+    markStatus(err, status, code, details);
+    return err;
+  }
+
+  /** Enfyra's default message per status when `$throw[status]()` gets none (worker-setup-template). */
+  const THROW_DEFAULTS: Record<string, string> = {
+    __proto__: null as any,
+    400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+    422: 'Validation failed', 429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
+  };
+
+  /** `$throw.<form>(...)`: Enfyra's ScriptErrorFactory forms, as [status, code, class name, message and details]. */
+  type Form = [number, string, string, (a: any, b: any, c: any) => [string, unknown]];
+  const str = (v: unknown): string => '' + (v as string);
+  const THROW_FORMS: Record<string, Form> = {
+    __proto__: null as any,
+    businessLogic: [400, 'BUSINESS_LOGIC_ERROR', 'BusinessLogicException', (m, d) => [str(m), d]],
+    validation: [422, 'VALIDATION_ERROR', 'ValidationException', (m, d) => [str(m), d]],
+    notFound: [404, 'RESOURCE_NOT_FOUND', 'ResourceNotFoundException', (r, id) => [id ? `${r} with identifier '${id}' not found` : `${r} not found`, { resource: r, identifier: id }]],
+    duplicate: [409, 'DUPLICATE_RESOURCE', 'DuplicateResourceException', (r, f, v) => [`${r} with ${f} '${v}' already exists`, { resource: r, field: f, value: v }]],
+    unauthorized: [401, 'AUTHENTICATION_ERROR', 'AuthenticationException', (m) => [m || 'Unauthorized', undefined]],
+    forbidden: [403, 'AUTHORIZATION_ERROR', 'AuthorizationException', (m) => [m || 'Forbidden', undefined]],
+    tokenExpired: [401, 'TOKEN_EXPIRED', 'TokenExpiredException', () => ['Token has expired', undefined]],
+    invalidToken: [401, 'INVALID_TOKEN', 'InvalidTokenException', () => ['Invalid token provided', undefined]],
+    database: [500, 'DATABASE_ERROR', 'DatabaseException', (m, d) => [str(m), d]],
+    dbQuery: [400, 'DATABASE_QUERY_ERROR', 'DatabaseQueryException', (m, d) => [str(m), d]],
+    externalService: [502, 'EXTERNAL_SERVICE_ERROR', 'ExternalServiceException', (s, m, d) => [`External service '${s}' error: ${m}`, { service: s, details: d }]],
+    serviceUnavailable: [503, 'SERVICE_UNAVAILABLE', 'ServiceUnavailableException', (s) => [`Service '${s}' is currently unavailable`, { service: s }]],
+    rateLimit: [429, 'RATE_LIMIT_EXCEEDED', 'RateLimitExceededException', (l, w) => [`Rate limit exceeded. Maximum ${l} requests per ${w}`, { limit: l, window: w }]],
+    scriptError: [400, 'SCRIPT_EXECUTION_ERROR', 'ScriptExecutionException', (m, id, d) => [`Script execution failed: ${m}`, { scriptId: id, ...d }]],
+    scriptTimeout: [408, 'SCRIPT_TIMEOUT', 'ScriptTimeoutException', (ms, id) => [`Script execution timed out after ${ms}ms`, { timeoutMs: ms, scriptId: id }]],
+    schema: [400, 'SCHEMA_ERROR', 'SchemaException', (m, d) => [str(m), d]],
+    config: [500, 'CONFIGURATION_ERROR', 'ConfigurationException', (m, key) => [`Configuration error: ${m}`, { configKey: key }]],
+    fileUpload: [400, 'FILE_UPLOAD_ERROR', 'FileUploadException', (m, d) => [str(m), d]],
+    fileNotFound: [404, 'FILE_NOT_FOUND', 'FileNotFoundException', (p) => [`File not found: ${p}`, { filePath: p }]],
+    fileSizeExceeded: [413, 'FILE_SIZE_EXCEEDED', 'FileSizeExceededException', (max, actual) => [`File size exceeded. Maximum: ${max}, Actual: ${actual}`, { maxSize: max, actualSize: actual }]],
+  };
+
+  function statusName(status: number): string {
+    const name = config.statuses[status];
+    return typeof name === 'string' ? name : 'HttpException';
+  }
+
+  /**
+   * Enfyra's `$throw` is a proxy: any key is a status (`$throw['418']('teapot')`), a missing or empty message
+   * becomes the status's default, and `details` is the second argument as given. Named keys are the
+   * ScriptErrorFactory forms (`http`, `notFound`, `duplicate`, ...).
+   */
+  function makeThrow(): object {
+    const http = function (status: unknown, message: unknown, details?: unknown): never {
+      const code = +(status as number);
+      throw statusError(code, statusName(code), 'HTTP_ERROR', typeof message === 'string' ? message : stringify(message) ?? str(message), details);
+    };
+    const byKey = new MapCtor<string, Function>();
+    return new ProxyCtor(freeze({}), {
+      get(_target, key) {
+        if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
+        let fn = reflectApply(mapGet, byKey, [key]) as Function | undefined;
+        if (fn) return fn;
+        if (key === 'http') fn = http;
+        else if (reflectApply(hasOwn, THROW_FORMS, [key])) {
+          const form = THROW_FORMS[key]!;
+          fn = function (a?: unknown, b?: unknown, c?: unknown): never {
+            const made = form[3](a, b, c);
+            throw statusError(form[0], form[2], form[1], made[0], made[1]);
+          };
+        } else {
+          const code = parseIntFn(key, 10);
+          fn = function (message?: unknown, details?: unknown): never {
+            const text = message !== undefined && message !== null && message !== '' ? StringCtor(message) : (THROW_DEFAULTS[key] ?? 'Error');
+            if (code !== code) throw new ErrorCtor(text); // not a number: a plain error, as in Enfyra
+            throw statusError(code, statusName(code), 'HTTP_ERROR', text, details || null);
+          };
+        }
+        reflectApply(mapSet, byKey, [key, fn]);
+        return fn;
+      },
+      set() { return false; },
+      defineProperty() { return false; },
+      deleteProperty() { return false; },
+    });
   }
 
   function errorFromReply(payload: string): Error {
@@ -229,6 +382,24 @@ function isolateMain(config: {
     if (tag === 'u') return undefined;
     if (tag === 'v') return parse(slice(reply, 1));
     throw errorFromReply(slice(reply, 1));
+  }
+
+  // Enfyra's worker defines these for scripts (K:EW:262; K:WST:227-339).
+  webGlobals(g, (name, args) => decodeReply(hostRaw('x', current === null ? 0 : current.id, name, stringify(args))));
+  g.global = g;
+
+  // ---- one invocation ----------------------------------------------------
+  /**
+   * Everything an invocation owns: its `$ctx`, its host calls in flight, its log counts. Messages to the
+   * host carry the invocation's id, so whatever an ended invocation left behind (a promise that settles
+   * later, a function kept somewhere) only reaches the host as a message it drops.
+   */
+  function newRun(invId: number, request: any): Run {
+  function host(kind: string, a: unknown, b: unknown, c: unknown): string {
+    return hostRaw(kind, invId, a, b, c);
+  }
+  function post(kind: string, a: unknown, b?: unknown, c?: unknown, d?: unknown): void {
+    postRaw(kind, invId, a, b, c, d);
   }
 
   // ---- host calls -------------------------------------------------------
@@ -418,6 +589,28 @@ function isolateMain(config: {
     if (typeof enc === 'string') return enc;
     return '[' + enc[1] + ']';
   }
+  /**
+   * One log entry per argument, as Enfyra keeps them: a JSON copy of the value (objects stay objects),
+   * or its String() when JSON has none (undefined, a function, a BigInt, a cycle). Its JSON text.
+   */
+  function logEntry(value: unknown): string {
+    let text: string | undefined;
+    try {
+      text = stringify(value);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      let s: string;
+      try { s = StringCtor(value); } catch { s = '[unprintable]'; }
+      text = stringify(s);
+    }
+    if (text.length > limits.maxLogLineChars) text = stringify(slice(text, 0, limits.maxLogLineChars) + '… (cut)');
+    return text;
+  }
+  // Enfyra keeps the entries in `$share.$logs` too (one array for the whole chain, carried in $share).
+  if ($ctx.$share === null || typeof $ctx.$share !== 'object') $ctx.$share = {};
+  const shareLogs: unknown[] = Array.isArray($ctx.$share.$logs) ? $ctx.$share.$logs : ($ctx.$share.$logs = []);
   let logCount = 0;
   $ctx.$logs = function (...args: unknown[]) {
     if (logsFull) {
@@ -425,27 +618,24 @@ function isolateMain(config: {
       return;
     }
     let line = '';
-    for (let i = 0; i < args.length; i++) line += (i ? ' ' : '') + formatLogArg(args[i]);
+    let entries = '[';
+    for (let i = 0; i < args.length; i++) {
+      line += (i ? ' ' : '') + formatLogArg(args[i]);
+      const entry = logEntry(args[i]);
+      entries += (i ? ',' : '') + entry;
+      shareLogs[shareLogs.length] = parse(entry);
+    }
     if (line.length > limits.maxLogLineChars) line = slice(line, 0, limits.maxLogLineChars) + '… (cut)';
-    post('l', line);
+    post('l', line, entries + ']');
     // The host keeps the same count (and enforces it); counting here spares a round trip per line.
     if (++logCount >= limits.maxLogs) logsFull = true;
   };
-  g.console = freeze({ log: $ctx.$logs, info: $ctx.$logs, warn: $ctx.$logs, error: $ctx.$logs, debug: $ctx.$logs });
+  const log: (...args: unknown[]) => void = $ctx.$logs;
 
-  $ctx.$throw = {};
-  for (const status in config.statuses) {
-    const name = config.statuses[status];
-    $ctx.$throw[status] = function (message?: unknown, ...details: unknown[]) {
-      const err = new ErrorCtor(message === undefined ? '' : typeof message === 'string' ? message : formatLogArg(message));
-      defineProperty(err, 'name', { value: name, writable: true, configurable: true, enumerable: false });
-      defineProperty(err, 'statusCode', { value: +status, enumerable: true });
-      markStatus(err, +status, details);
-      throw err;
-    };
-  }
+  $ctx.$throw = makeThrow();
 
   // ---- running the hook ---------------------------------------------------
+  const FROZEN_MESSAGE = /^Cannot (assign to read only property|add property|define property|redefine property|delete property)|object is not extensible/;
   let started = false;
 
   const CHANGED_FIELDS = ['$body', '$query', '$share', '$data', '$statusCode', '$flow'];
@@ -454,20 +644,27 @@ function isolateMain(config: {
   function outcome(ok: boolean, value: unknown): string {
     const out: any = { __proto__: null, ok, dropped: droppedLogs };
     if (ok && value !== undefined) {
-      const enc = encode(value);
+      const enc = encodeResult(value);
       if (typeof enc === 'string') out.data = enc;
       else if (enc[0] !== 'function' && enc[0] !== 'symbol') out.dataProblem = enc[1];
     } else if (!ok) {
-      const isStatus = value !== null && typeof value === 'object' && reflectApply(weakSetHas, statusOf, [value]);
+      const marked = value !== null && typeof value === 'object' && reflectApply(weakSetHas, statusOf, [value])
+        ? (reflectApply(mapGet, statusCodes, [value]) as [number, string | null, unknown])
+        : null;
       out.error = {
         __proto__: null,
         name: safeName(value),
-        message: safeMessage(value),
-        statusCode: isStatus ? reflectApply(mapGet, statusCodes, [value]) : null,
-        details: isStatus ? encode(reflectApply(mapGet, detailsOf, [value]) ?? []) : null,
+        message: explained(value),
+        statusCode: marked ? marked[0] : null,
+        code: marked ? marked[1] : null,
+        details: null,
+        stack: safeStack(value),
         thrownNonError: !isError(value),
       };
-      if (typeof out.error.details !== 'string') out.error.details = null;
+      if (marked && marked[2] !== null && marked[2] !== undefined) {
+        const enc = encodeResult(marked[2]);
+        if (typeof enc === 'string') out.error.details = enc;
+      }
     }
     // Fields a hook may change for the next hook in a chain.
     const changed: any = { __proto__: null };
@@ -477,7 +674,7 @@ function isolateMain(config: {
       if (field === '$flow' && $ctx.$flow === undefined) continue;
       let enc: string | [string, string];
       try {
-        enc = encode($ctx[field]);
+        enc = encodeResult($ctx[field]);
       } catch {
         enc = ['unserializable', ''];
       }
@@ -489,12 +686,22 @@ function isolateMain(config: {
     return failure('RangeError', `result is larger than sandbox.maxResultBytes (${limits.maxResultBytes} bytes)`);
   }
 
+  /**
+   * The error's message; a change to a frozen built-in or global says why it failed (Enfyra lets such a
+   * change leak into later requests; here the realm is shared by an isolate's invocations, so it is frozen).
+   */
+  function explained(value: unknown): string {
+    const message = safeMessage(value);
+    if (!isError(value) || safeName(value) !== 'TypeError' || !FROZEN_MESSAGE.test(message)) return message;
+    return message + ' (built-ins and globals are frozen: they are shared between invocations; in Enfyra this change would leak into other requests)';
+  }
+
   function failure(name: string, message: string): string {
     return stringify({
       __proto__: null,
       ok: false,
       dropped: droppedLogs,
-      error: { __proto__: null, name, message, statusCode: null, details: null, thrownNonError: false },
+      error: { __proto__: null, name, message, statusCode: null, code: null, details: null, stack: null, thrownNonError: false },
       changed: { __proto__: null },
     });
   }
@@ -527,10 +734,9 @@ function isolateMain(config: {
     finish(true, value);
   }
 
-  g.__enfyraRun = function (fn: ($ctx: unknown) => Promise<unknown>) {
-    if (started) throw new ErrorCtor('the hook has already started');
+  function run(fn: ($ctx: unknown) => Promise<unknown>): void {
+    if (started) return;
     started = true;
-    delete g.__enfyraRun;
     let promise: Promise<unknown>;
     try {
       promise = fn($ctx);
@@ -539,6 +745,51 @@ function isolateMain(config: {
       return;
     }
     watch(promise);
+  }
+  return { id: invId, run, settle, log };
+  }
+
+  // ---- the shared realm -----------------------------------------------------
+  /** The invocation running in this context now (one at a time), for the globals shared by all of them. */
+  let current: Run | null = null;
+
+  // console is shared (and frozen); it logs to whichever invocation runs.
+  const consoleLog = function (...args: unknown[]): void {
+    if (current !== null) reflectApply(current.log, undefined, args);
   };
-  return settle;
+  g.console = freeze({ log: consoleLog, info: consoleLog, warn: consoleLog, error: consoleLog, debug: consoleLog });
+  // Nothing a script can reach may carry state to the next invocation: freeze the globals too.
+  hardenFn(g);
+
+  /**
+   * The host's one way in: `('s', id, requestJson, hookFn)` starts an invocation, `('r', id, repliesJson)`
+   * delivers its host-call replies (all that are ready, in one entry). Replies for any other invocation
+   * than the running one are dropped.
+   */
+  return function entry(kind: string, invId: number, payload: string, fn?: ($ctx: unknown) => Promise<unknown>): void {
+    if (kind === 's') {
+      let request: unknown;
+      try {
+        request = parse(payload);
+      } catch {
+        return;
+      }
+      current = newRun(invId, request);
+      current.run(fn!);
+      return;
+    }
+    if (kind === 'r' && current !== null && current.id === invId) {
+      const replies = parse(payload) as Array<[number, string]>;
+      for (let i = 0; i < replies.length; i++) current.settle(replies[i]![0], replies[i]![1]);
+    }
+  };
 }
+
+interface Run {
+  readonly id: number;
+  run(fn: ($ctx: unknown) => Promise<unknown>): void;
+  settle(id: number, reply: string): void;
+  log(...args: unknown[]): void;
+}
+
+export type IsolateEntry = (kind: string, invId: number, payload: string, fn?: ($ctx: unknown) => Promise<unknown>) => void;

@@ -1,5 +1,7 @@
 /**
- * One hook invocation in one fresh context of a pooled isolate.
+ * One hook invocation on a pooled isolate, in the isolate's one (frozen, reused) context with a fresh
+ * `$ctx`: one entry starts it, host-call replies are delivered in batches, and an abnormal end (a limit,
+ * an entry still running after the answer) discards the isolate with its context.
  *
  * Entries that run hook code (starting the hook, settling a host call) are
  * asynchronous isolated-vm calls, one at a time per invocation, each with the
@@ -25,12 +27,25 @@ import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
+import type { SourcePosition } from '../compile/hook-source.ts';
+import { codeFrame } from '../compile/code-frame.ts';
+import { webIntrinsic } from './web-intrinsics.ts';
 
 export interface HookSource {
   /** Shown in error messages and stack traces. */
   readonly filename: string;
   /** Function-body source, template syntax already rewritten. */
   readonly code: string;
+  /** The script as its author wrote it (the compile step fills it): for the code frame of an error. */
+  readonly source?: string;
+  /** A position in `code` → the same place in `source` (see runtime/compile). */
+  readonly originalPosition?: (line: number, column: number) => SourcePosition;
+}
+
+/** Per-invocation settings a caller may give (Enfyra's handler record has its own timeout). */
+export interface InvokeOptions {
+  /** The wall-clock limit of this invocation in ms (default sandbox.wallTimeoutMs). */
+  wallTimeoutMs?: number;
 }
 
 /** The request surface copied into `$ctx` (all JSON values). */
@@ -60,9 +75,18 @@ export interface InvocationError {
   statusCode: number | null;
   name: string;
   message: string;
-  details?: unknown[];
+  /** `$throw`'s details as the script gave them (any JSON value); absent when none. */
+  details?: unknown;
+  /** Enfyra's error code when it has one (`HTTP_ERROR`, `RESOURCE_NOT_FOUND`, `SCRIPT_TIMEOUT`, ...). */
+  code?: string;
   /** Which limit ended the hook, when one did. */
   limit?: 'cpu' | 'wall' | 'memory';
+  /**
+   * Where in the script as written the error was raised (the innermost frame in the hook's own code),
+   * when the stack says; `codeFrame` shows the lines around it.
+   */
+  position?: SourcePosition;
+  codeFrame?: string;
 }
 
 export interface InvocationOutcome {
@@ -72,7 +96,10 @@ export interface InvocationOutcome {
   /** False when the hook returned `undefined` (lets a chain tell "no answer" from `null`). */
   returned: boolean;
   error: InvocationError | null;
+  /** One display line per `$logs`/`console.*` call, plus the runtime's own `[enfyra-run]` lines. */
   logs: string[];
+  /** Enfyra's log entries: one JSON value per argument of every `$logs`/`console.*` call (objects stay objects). */
+  logEntries: unknown[];
   warnings: Warning[];
   effects: Effect[];
   changed: ChangedFields;
@@ -111,6 +138,9 @@ const TIMED_OUT = 'Script execution timed out.';
  */
 const ENTRY_GRACE_MS = 500;
 
+/** Inside the isolate this long (ms), an invocation may have grown its heap: the pool looks at it. */
+const HEAVY_CPU_MS = 2;
+
 /**
  * Entries in the isolates at once, across all invocations: one per core. The
  * CPU limit is measured as time spent inside the isolate, which only tracks
@@ -143,9 +173,10 @@ export async function runInvocation(
   data: ContextData,
   mainTable: string | undefined,
   kind?: ScriptKind,
+  options: InvokeOptions = {},
 ): Promise<InvocationOutcome> {
   const pooled = await deps.pool.acquire();
-  const invocation = new Invocation(deps, pooled, hook, data, mainTable, kind);
+  const invocation = new Invocation(deps, pooled, hook, data, mainTable, kind, options.wallTimeoutMs ?? deps.limits.wallTimeoutMs);
   const done = invocation.run();
   const running: Interruptible = { interrupt: () => invocation.interrupt(), done };
   deps.running?.add(running);
@@ -167,11 +198,14 @@ class Invocation {
   private readonly asyncScope = new AsyncResource('enfyra-run.invocation');
   private readonly scope: Scope;
   private readonly logs: string[] = [];
+  private readonly logEntries: unknown[] = [];
+  private readonly wallTimeoutMs: number;
   private droppedLogs = 0;
   /** `isolate.wallTime` when the invocation entered the isolate: time spent inside counts against cpuTimeoutMs. */
   private wallAtStart: bigint | null = null;
-  private context: ivm.Context | null = null;
-  private settleRef: ivm.Reference<(id: number, reply: string) => void> | null = null;
+  /** The invocation's id in the isolate (its messages carry it; others are dropped). */
+  private readonly id: number;
+  private started_ = false;
   private wallTimer: NodeJS.Timeout | null = null;
   /** Host-call replies waiting for the isolate (delivered one entry at a time). */
   private readonly replies: Array<[number, string]> = [];
@@ -202,19 +236,23 @@ class Invocation {
     data: ContextData,
     mainTable: string | undefined,
     kind: ScriptKind | undefined,
+    wallTimeoutMs: number,
   ) {
     this.deps = deps;
+    this.wallTimeoutMs = wallTimeoutMs;
+    this.id = 0;
     this.pooled = pooled;
     this.hook = hook;
     this.data = data;
     this.scope = new Scope({
       mainTable,
-      deadline: Date.now() + deps.limits.wallTimeoutMs,
+      deadline: Date.now() + wallTimeoutMs,
       request: scopeRequest(data),
       kind,
       context: contextMembers(data),
       file: hook.filename,
     });
+    this.id = this.scope.id;
     pooled.onLost = this.onLost;
   }
 
@@ -223,8 +261,12 @@ class Invocation {
     this.wallTimer = setTimeout(() => {
       // Still inside the isolate at the wall-clock limit: it will not come back by itself.
       if (this.holdsSlot) this.abandon('wall');
-      else this.end(this.limitError('wall'));
-    }, this.deps.limits.wallTimeoutMs);
+      else {
+        // Whatever the hook left waiting in the context goes with it.
+        this.discardIsolate = true;
+        this.end(this.limitError('wall'));
+      }
+    }, this.wallTimeoutMs);
     void this.start();
     return done;
   }
@@ -233,7 +275,7 @@ class Invocation {
     const { isolate } = this.pooled;
     const inspector = isolateInspector();
     if (inspector) {
-      // Counted as an entry, like the context creation below: the isolate stays ours while the inspector waits.
+      // Counted as an entry: the isolate stays ours while the inspector waits (for a debugger to attach).
       this.entries++;
       try {
         await inspector.beforeRun(isolate, this.hook);
@@ -242,16 +284,29 @@ class Invocation {
       }
       if (this.finished) return this.releaseIsolate();
     }
-    let script: ivm.Script;
-    try {
-      script = this.deps.pool.compiledHook(this.pooled, `${this.hook.filename}\0${this.hook.code}`, () => {
+    const key = `${this.hook.filename}\0${this.hook.code}`;
+    // Time spent inside the isolate from here on counts against the CPU limit.
+    this.wallAtStart = this.pooled.isolate.wallTime;
+    let hook = this.deps.pool.cachedHook(this.pooled, key);
+    if (!hook) {
+      let script: ivm.Script;
+      try {
         const wrapped = hookScriptSource(this.hook.code);
         const { filename, source } = inspector?.script(this.hook, wrapped) ?? { filename: this.hook.filename, source: wrapped };
-        return isolate.compileScriptSync(source, { filename, lineOffset: -1 });
+        script = isolate.compileScriptSync(source, { filename, lineOffset: -1 });
+      } catch (err) {
+        this.end(compileError(err, this.hook.filename));
+        return;
+      }
+      // The script's value is the hook function. Made in an entry like any other: a hook that closes the
+      // wrapper early runs code here, once per isolate, under the same CPU limit and guard.
+      let fn: ivm.Reference<unknown> | undefined;
+      await this.enter(async (timeout) => {
+        fn = (await script.run(this.pooled.context, { reference: true, timeout })) as ivm.Reference<unknown>;
       });
-    } catch (err) {
-      this.end(compileError(err, this.hook.filename));
-      return;
+      if (this.finished || fn === undefined) return;
+      hook = { script, fn };
+      this.deps.pool.storeHook(this.pooled, key, hook);
     }
     let init: string;
     try {
@@ -261,36 +316,12 @@ class Invocation {
       this.end({ statusCode: null, name: 'TypeError', message: `the request data cannot be copied into the sandbox: ${(err as Error).message}` });
       return;
     }
-    let context: ivm.Context;
-    try {
-      // Counted as an entry: the isolate is busy until the context exists, even if the wall-clock limit passes.
-      this.entries++;
-      try {
-        context = this.context = await isolate.createContext({ inspector: inspector !== null });
-      } finally {
-        this.entries--;
-      }
-      if (this.finished) {
-        this.releaseIsolate();
-        return;
-      }
-      const global = context.global;
-      global.setSync('__enfyraHost', new ivm.Callback(this.onHostCall));
-      // Fire-and-forget twin for messages that need no reply ('a', 'l', 'd'): from an entry on the thread
-      // pool, a waiting callback costs a blocking round trip to this thread per host call.
-      global.setSync('__enfyraPost', new ivm.Callback(this.onHostCall, { ignored: true }));
-      global.setSync('__enfyraInit', init);
-      this.wallAtStart = isolate.wallTime;
-      // Our own code only (no hook code has run in this context yet), so a sync entry is safe here.
-      this.settleRef = this.pooled.bootstrap.runSync(context, {
-        timeout: this.deps.limits.cpuTimeoutMs,
-        reference: true,
-      }) as ivm.Reference<(id: number, reply: string) => void>;
-    } catch (err) {
-      this.end(this.entryError(err));
-      return;
-    }
-    await this.enter((timeout) => script.run(context, { timeout }));
+    this.pooled.handler = this.onHostCall;
+    this.pooled.invocations++;
+    this.started_ = true;
+    // One entry starts the invocation: a fresh $ctx from `init`, then the hook function.
+    const { entry } = this.pooled;
+    await this.enter((timeout) => entry.apply(undefined, ['s', this.id, init, hook.fn.derefInto()], { timeout }));
   }
 
   /** CPU budget left, in ms: time spent inside the isolate since the bootstrap counts. */
@@ -379,12 +410,13 @@ class Invocation {
   }
 
   private limitError(limit: 'cpu' | 'wall' | 'memory'): InvocationError {
-    const { cpuTimeoutMs, wallTimeoutMs, memoryLimitMb } = this.deps.limits;
+    const { cpuTimeoutMs, memoryLimitMb } = this.deps.limits;
     switch (limit) {
       case 'cpu':
         return { statusCode: null, name: 'TimeoutError', message: `hook used more than its CPU time limit (sandbox.cpuTimeoutMs = ${cpuTimeoutMs} ms)`, limit };
       case 'wall':
-        return { statusCode: null, name: 'TimeoutError', message: `hook did not finish within the wall-clock limit (sandbox.wallTimeoutMs = ${wallTimeoutMs} ms)`, limit };
+        // Enfyra's ScriptTimeoutException: the handler's timeout, 408.
+        return { statusCode: 408, name: 'ScriptTimeoutException', code: 'SCRIPT_TIMEOUT', message: `Script execution timed out after ${this.wallTimeoutMs}ms`, limit };
       case 'memory':
         return { statusCode: null, name: 'MemoryLimitError', message: `hook exceeded the memory limit (sandbox.memoryLimitMb = ${memoryLimitMb} MB)`, limit };
     }
@@ -403,11 +435,12 @@ class Invocation {
   }
 
   // The one host function the isolate can reach (see bootstrap-source.ts for the protocol).
-  private readonly onHostCall = (kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string =>
-    this.asyncScope.runInAsyncScope(this.hostCall, this, kind, a, b, c, d);
+  private readonly onHostCall = (kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown): string =>
+    this.asyncScope.runInAsyncScope(this.hostCall, this, kind, invocationId, a, b, c, d);
 
-  private hostCall(kind: string, a: unknown, b: unknown, c: unknown, d: unknown): string {
-    if (this.finished) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
+  private hostCall(kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown): string {
+    // A message from an earlier invocation on this isolate (left behind in the shared context) is dropped.
+    if (this.finished || (invocationId !== this.id && kind !== 'x')) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
     switch (kind) {
       case 's':
         return this.callSync(a as string, b as string, c as string);
@@ -415,7 +448,13 @@ class Invocation {
         this.callAsync(a as string, b as string, c as string, d as number);
         return '';
       case 'l':
-        return this.pushLog(a);
+        return this.pushLog(a, b);
+      case 'x':
+        try {
+          return encodeReply(webIntrinsic(a as string, JSON.parse(b as string) as unknown[]));
+        } catch (err) {
+          return encodeErrorReply(err);
+        }
       case 'd':
         this.onDone(a);
         return '';
@@ -459,18 +498,27 @@ class Invocation {
     this.pump();
   }
 
-  /** Delivers the next host-call reply, once the isolate is free. */
+  /** Delivers every host-call reply ready so far in one entry, once the isolate is free. */
   private pump(): void {
-    if (this.finished || this.entries > 0 || !this.settleRef || this.replies.length === 0) return;
-    const [id, reply] = this.replies.shift()!;
-    const settleRef = this.settleRef;
-    void this.enter((timeout) => settleRef.apply(undefined, [id, reply], { timeout }));
+    if (this.finished || this.entries > 0 || !this.started_ || this.replies.length === 0) return;
+    const batch = JSON.stringify(this.replies.splice(0));
+    const { entry } = this.pooled;
+    void this.enter((timeout) => entry.apply(undefined, ['r', this.id, batch], { timeout }));
   }
 
-  private pushLog(line: unknown): string {
+  private pushLog(line: unknown, entries: unknown): string {
     if (this.logs.length >= this.deps.limits.maxLogs) {
       this.droppedLogs++;
       return 'full';
+    }
+    try {
+      const values = JSON.parse(entries as string) as unknown;
+      if (Array.isArray(values)) {
+        const room = this.deps.limits.maxLogs - this.logEntries.length;
+        for (let i = 0; i < values.length && i < room; i++) this.logEntries.push(values[i]);
+      }
+    } catch {
+      // Not JSON: the isolate's bridge was broken by the script; the display line still counts.
     }
     let text = typeof line === 'string' ? line : String(line);
     const max = this.deps.limits.maxLogLineChars;
@@ -485,7 +533,7 @@ class Invocation {
     let out: DonePayload;
     let changed: ChangedFields;
     let data: unknown = null;
-    let details: unknown[] | undefined;
+    let details: unknown;
     try {
       out = JSON.parse(payload as string) as DonePayload;
       if (out === null || typeof out !== 'object') throw new TypeError('not an object');
@@ -494,7 +542,7 @@ class Invocation {
         if (CHANGED_FIELDS.has(field) && typeof json === 'string') changed[field as keyof ChangedFields] = JSON.parse(json);
       }
       if (out.ok === true && typeof out.data === 'string') data = JSON.parse(out.data);
-      if (out.ok !== true && typeof out.error?.details === 'string') details = JSON.parse(out.error.details) as unknown[];
+      if (out.ok !== true && typeof out.error?.details === 'string') details = JSON.parse(out.error.details);
     } catch {
       this.end({ statusCode: null, name: 'Error', message: 'the sandbox returned an unreadable result' });
       return;
@@ -516,9 +564,20 @@ class Invocation {
       name: typeof e.name === 'string' && e.name ? e.name : 'Error',
       message: typeof e.message === 'string' ? e.message : '',
     };
-    if (Array.isArray(details) && details.length) error.details = details;
+    if (details !== undefined && details !== null) error.details = details;
+    if (typeof e.code === 'string' && e.code) error.code = e.code;
     if (e.thrownNonError === true) error.message = `hook threw a non-Error value: ${error.message}`;
+    if (typeof e.stack === 'string') Object.assign(error, this.locate(e.stack));
     this.end(error, null, changed);
+  }
+
+  /** The innermost frame of the hook's own code in a stack, in the script as written. */
+  private locate(stack: string): Pick<InvocationError, 'position' | 'codeFrame'> {
+    const at = hookFrame(stack, this.hook.filename);
+    if (!at) return {};
+    const position = this.hook.originalPosition ? this.hook.originalPosition(at.line, at.column) : at;
+    const frame = codeFrame(this.hook.source ?? this.hook.code, position.line, position.column);
+    return frame ? { position: { line: position.line, column: position.column }, codeFrame: frame } : { position: { line: position.line, column: position.column } };
   }
 
   private warn(message: string): void {
@@ -538,13 +597,7 @@ class Invocation {
     if (this.released) return;
     this.released = true;
     if (this.pooled.onLost === this.onLost) this.pooled.onLost = null;
-    try {
-      this.settleRef?.release();
-      this.context?.release();
-    } catch {
-      // The handles of a disposed isolate are already gone.
-    }
-    this.deps.pool.release(this.pooled, this.discardIsolate);
+    this.deps.pool.release(this.pooled, this.discardIsolate, this.cpuLeftMs() < this.deps.limits.cpuTimeoutMs - HEAVY_CPU_MS);
     this.markReleased();
   }
 
@@ -569,6 +622,7 @@ class Invocation {
       returned: error === null && this.returned,
       error,
       logs: this.logs,
+      logEntries: this.logEntries,
       warnings: this.scope.warnings,
       effects: this.scope.effects,
       changed,
@@ -587,6 +641,8 @@ interface DonePayload {
     message: string;
     statusCode: number | null;
     details: string | null;
+    code: string | null;
+    stack: string | null;
     thrownNonError: boolean;
   };
   changed?: Record<string, string | null>;
@@ -674,4 +730,17 @@ function compileError(err: unknown, filename: string): InvocationError {
   const where = /\[([^\]]+):(\d+):(\d+)\]\s*$/.exec(message);
   const text = where ? `${message.slice(0, where.index).trim()} (${where[1]}:${where[2]}:${where[3]})` : `${message} (${filename})`;
   return { statusCode: null, name, message: text };
+}
+
+/** `file:line:column` of the first stack frame in `filename` (V8 prints `at fn (file:L:C)` or `at file:L:C`). */
+export function hookFrame(stack: string, filename: string): SourcePosition | null {
+  for (const line of stack.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('at ')) continue;
+    const inner = trimmed.endsWith(')') ? trimmed.slice(trimmed.lastIndexOf('(') + 1, -1) : trimmed.slice(3);
+    const m = /:(\d+):(\d+)$/.exec(inner);
+    if (!m || inner.slice(0, m.index) !== filename) continue;
+    return { line: Number(m[1]), column: Number(m[2]) };
+  }
+  return null;
 }

@@ -2,16 +2,40 @@
  * Isolates are expensive to create and cheap to reuse: the pool keeps up to
  * `maxIsolates`, each running one invocation at a time (so the memory limit
  * is per invocation). An isolate that hit a limit is disposed, never reused.
+ *
+ * Each isolate has one context, made once: SES's lockdown freezes its
+ * intrinsics, the bootstrap freezes its globals, and every invocation on the
+ * isolate runs in it with a fresh `$ctx` (see bootstrap-source.ts). Nothing a
+ * script can change there outlives its invocation; an invocation that ends
+ * abnormally (a limit, an entry still running after the answer) takes the
+ * isolate and its context with it.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import ivm from 'isolated-vm';
 import { isolateInspector, retireIsolate } from './inspector-hook.ts';
 
+/** Host side of the isolate's messages: `(kind, invocationId, ...args)` (see bootstrap-source.ts). */
+export type IsolateMessageHandler = (kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown) => string;
+
+export interface CompiledHookFn {
+  readonly script: ivm.Script;
+  /** The hook function in the isolate's context (made once, called per invocation). */
+  readonly fn: ivm.Reference<unknown>;
+}
+
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
-  /** Compiled bootstrap, shared by every context of this isolate. */
-  readonly bootstrap: ivm.Script;
-  /** Compiled hook scripts by cache key (filename + source). */
-  readonly hooks: Map<string, ivm.Script>;
+  readonly context: ivm.Context;
+  /** The isolate's entry function (IsolateEntry). */
+  readonly entry: ivm.Reference<(...args: unknown[]) => void>;
+  /** Compiled hook functions by cache key (filename + source). */
+  readonly hooks: Map<string, CompiledHookFn>;
+  /** The invocation running in the isolate now: its messages go here; null between invocations. */
+  handler: IsolateMessageHandler | null;
+  /** Invocations started on this isolate (it is replaced after sandbox.invocationsPerIsolate). */
+  invocations: number;
   /**
    * Set when isolated-vm reports a catastrophic error for this isolate (V8 ran
    * out of memory on one huge allocation, before the memory limit could stop
@@ -24,12 +48,32 @@ export interface PooledIsolate {
 
 const MAX_CACHED_HOOKS_PER_ISOLATE = 256;
 
+const ENDED = 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
+
+/** SES's lockdown shim (a maintained library, see the issue on context reuse), read once per process. */
+let sesSource: string | undefined;
+function lockdownSource(): string {
+  sesSource ??= readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('ses/package.json')), 'dist', 'lockdown.umd.min.js'), 'utf8');
+  return sesSource;
+}
+/** V8's code cache of the shim, made by the first isolate, so later isolates skip most of the parse. */
+let sesCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+
 /**
  * An isolate still holding more than this share of its memory limit after an
  * invocation is replaced rather than pooled: an idle isolate never collects its
  * garbage, so one 100 MB result would otherwise stay resident indefinitely.
  */
 const RECYCLE_HEAP_SHARE = 0.5;
+const HEAP_CHECK_EVERY = 16;
+
+export interface PoolOptions {
+  maxIsolates: number;
+  memoryLimitMb: number;
+  bootstrapSource: string;
+  /** Replace an isolate after this many invocations (0: never). */
+  invocationsPerIsolate?: number;
+}
 
 export class IsolatePool {
   private readonly idle: PooledIsolate[] = [];
@@ -38,11 +82,9 @@ export class IsolatePool {
   private lostCount = 0;
   private closed = false;
 
-  private readonly options: { maxIsolates: number; memoryLimitMb: number; bootstrapSource: string };
+  private readonly options: PoolOptions;
 
-  constructor(
-    options: { maxIsolates: number; memoryLimitMb: number; bootstrapSource: string },
-  ) {
+  constructor(options: PoolOptions) {
     this.options = options;
   }
 
@@ -67,9 +109,14 @@ export class IsolatePool {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Hand an isolate back; `discard` (or a disposed isolate) replaces it with a fresh one lazily. */
-  release(pooled: PooledIsolate, discard = false): void {
-    if (discard || pooled.isolate.isDisposed || pooled.lost !== null || this.closed || this.bloated(pooled)) {
+  /**
+   * Hand an isolate back; `discard` (or a disposed isolate) replaces it with a fresh one lazily.
+   * `heavy`: the invocation spent long enough inside to have grown the heap (see bloated).
+   */
+  release(pooled: PooledIsolate, discard = false, heavy = true): void {
+    pooled.handler = null;
+    const worn = (this.options.invocationsPerIsolate ?? 0) > 0 && pooled.invocations >= this.options.invocationsPerIsolate!;
+    if (discard || worn || pooled.isolate.isDisposed || pooled.lost !== null || this.closed || this.bloated(pooled, heavy)) {
       retireIsolate(pooled.isolate);
       this.live--;
       if (!this.closed && this.waiters.length > 0) {
@@ -85,7 +132,12 @@ export class IsolatePool {
     else this.idle.push(pooled);
   }
 
-  private bloated(pooled: PooledIsolate): boolean {
+  /**
+   * Reading the heap statistics costs as much as a small invocation: look after an invocation that
+   * spent a while in the isolate (`heavy`: it may have left a large heap), else every few invocations.
+   */
+  private bloated(pooled: PooledIsolate, heavy: boolean): boolean {
+    if (!heavy && pooled.invocations % HEAP_CHECK_EVERY !== 0) return false;
     try {
       const heap = pooled.isolate.getHeapStatisticsSync();
       return heap.used_heap_size + heap.externally_allocated_size > this.options.memoryLimitMb * 1024 * 1024 * RECYCLE_HEAP_SHARE;
@@ -94,18 +146,21 @@ export class IsolatePool {
     }
   }
 
-  compiledHook(pooled: PooledIsolate, key: string, compile: () => ivm.Script): ivm.Script {
-    let script = pooled.hooks.get(key);
-    if (!script) {
-      script = compile();
-      if (pooled.hooks.size >= MAX_CACHED_HOOKS_PER_ISOLATE) {
-        const oldest = pooled.hooks.keys().next().value as string;
-        pooled.hooks.get(oldest)?.release();
-        pooled.hooks.delete(oldest);
-      }
-      pooled.hooks.set(key, script);
+  /** The hook function for `key` made earlier in this isolate's context, if any. */
+  cachedHook(pooled: PooledIsolate, key: string): CompiledHookFn | undefined {
+    return pooled.hooks.get(key);
+  }
+
+  /** Keeps a hook function made in this isolate's context (a bounded number per isolate). */
+  storeHook(pooled: PooledIsolate, key: string, hook: CompiledHookFn): void {
+    if (pooled.hooks.size >= MAX_CACHED_HOOKS_PER_ISOLATE) {
+      const oldest = pooled.hooks.keys().next().value as string;
+      const old = pooled.hooks.get(oldest);
+      old?.fn.release();
+      old?.script.release();
+      pooled.hooks.delete(oldest);
     }
-    return script;
+    pooled.hooks.set(key, hook);
   }
 
   get size(): { live: number; idle: number } {
@@ -156,9 +211,32 @@ export class IsolatePool {
         pooled.onLost?.(message);
       },
     });
-    inspector?.attach(isolate);
-    const bootstrap = isolate.compileScriptSync(this.options.bootstrapSource, { filename: 'enfyra-run:bootstrap' });
-    pooled = { isolate, bootstrap, hooks: new Map(), lost: null, onLost: null };
-    return pooled;
+    try {
+      inspector?.attach(isolate);
+      const context = isolate.createContextSync({ inspector: inspector !== null });
+      const global = context.global;
+      const dispatch = (kind: string, id: number, a: unknown, b: unknown, c: unknown, d: unknown): string =>
+        pooled?.handler ? pooled.handler(kind, id, a, b, c, d) : ENDED;
+      global.setSync('__enfyraHost', new ivm.Callback(dispatch));
+      // Fire-and-forget twin for messages that need no reply: from an entry on the thread pool, a waiting
+      // callback costs a blocking round trip to this thread per host call.
+      global.setSync('__enfyraPost', new ivm.Callback(dispatch, { ignored: true }));
+      const ses = isolate.compileScriptSync(lockdownSource(), {
+        filename: 'enfyra-run:ses',
+        ...(sesCache ? { cachedData: sesCache } : { produceCachedData: true }),
+      });
+      const produced = (ses as ivm.Script & ivm.CachedDataResult).cachedData;
+      if (!sesCache && produced) sesCache = produced;
+      ses.runSync(context);
+      ses.release();
+      const bootstrap = isolate.compileScriptSync(this.options.bootstrapSource, { filename: 'enfyra-run:bootstrap' });
+      const entry = bootstrap.runSync(context, { reference: true }) as ivm.Reference<(...args: unknown[]) => void>;
+      bootstrap.release();
+      pooled = { isolate, context, entry, hooks: new Map(), handler: null, invocations: 0, lost: null, onLost: null };
+      return pooled;
+    } catch (err) {
+      retireIsolate(isolate);
+      throw err;
+    }
   }
 }

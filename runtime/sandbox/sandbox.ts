@@ -5,7 +5,7 @@
 import type { HostMethod, HostModule } from './host-module.ts';
 import { IsolatePool } from './isolate-pool.ts';
 import { bootstrapSource, buildManifest } from './bootstrap-source.ts';
-import { INTERRUPTED_ERROR, runInvocation, type ContextData, type HookSource, type Interruptible, type InvocationOutcome } from './invocation.ts';
+import { INTERRUPTED_ERROR, runInvocation, type ContextData, type HookSource, type Interruptible, type InvocationOutcome, type InvokeOptions } from './invocation.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
 
@@ -35,11 +35,12 @@ export class Sandbox {
       maxIsolates: limits.maxIsolates,
       memoryLimitMb: limits.memoryLimitMb,
       bootstrapSource: bootstrapSource(buildManifest(modules), limits),
+      invocationsPerIsolate: limits.invocationsPerIsolate,
     });
   }
 
   /** `kind` (default handler) decides which `$ctx` members the host side serves (scope.kind). */
-  invoke(hook: HookSource, data: ContextData, mainTable?: string, kind?: ScriptKind): Promise<InvocationOutcome> {
+  invoke(hook: HookSource, data: ContextData, mainTable?: string, kind?: ScriptKind, options?: InvokeOptions): Promise<InvocationOutcome> {
     if (this.interrupting) return Promise.resolve(interruptedOutcome());
     return runInvocation(
       { pool: this.pool, limits: this.limits, methods: this.methods, endHooks: this.endHooks, running: this.running },
@@ -47,6 +48,7 @@ export class Sandbox {
       data,
       mainTable,
       kind,
+      options,
     );
   }
 
@@ -76,5 +78,5 @@ export class Sandbox {
 }
 
 function interruptedOutcome(): InvocationOutcome {
-  return { ok: false, data: null, returned: false, error: INTERRUPTED_ERROR, logs: [], warnings: [], effects: [], changed: {}, durationMs: 0 };
+  return { ok: false, data: null, returned: false, error: INTERRUPTED_ERROR, logs: [], logEntries: [], warnings: [], effects: [], changed: {}, durationMs: 0 };
 }

@@ -17,7 +17,7 @@ import { redisUrl } from './lib/redis.js';
 
 const TOTAL = Number(process.argv[2] ?? 20_000);
 const LANES = 4;
-const READ_AT = [1000, 2500, 5000, 10_000, 15_000, 20_000, 30_000].filter((n) => n <= TOTAL);
+const READ_AT = [1000, 2500, 5000, 10_000, 20_000, 50_000, 100_000].filter((n) => n <= TOTAL);
 
 const redis = new Redis(redisUrl(), { lazyConnect: true });
 const key = `${NAMESPACE}:user_cache:user-profile:1`;

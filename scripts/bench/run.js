@@ -4,7 +4,7 @@
  * bench-results/latest.json (git-ignored). Needs Redis (REDIS_URL or
  * 127.0.0.1:6379) and a build (`npm run bench` builds first).
  *
- *   node --no-node-snapshot scripts/bench/run.js [--quick] [--only=cache-get,lock,trivial-hook,crossing,cache-first,cold-cli,replay,memory,dev-server,relations] [--out=file] [--strict]
+ *   node --no-node-snapshot scripts/bench/run.js [--quick] [--only=cache-get,lock,trivial-hook,crossing,cache-first,cold-cli,replay,memory,dev-server,relations,leakage] [--out=file] [--strict]
  *
  * --quick: fewer rounds (a smoke test, not for figures); --strict: exit 1 when a target is missed.
  */
@@ -26,6 +26,7 @@ import { memoryRows } from './rows/memory.js';
 import { crossingRow } from './rows/crossing.js';
 import { devServerRows } from './rows/dev-server.js';
 import { relationsRow } from './rows/relations.js';
+import { leakageRow } from './rows/leakage.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -61,6 +62,7 @@ const ROWS = [
   { id: 'memory', n: '7', run: memoryRows },
   { id: 'dev-server', n: '8', run: devServerRows },
   { id: 'relations', n: '9', run: relationsRow },
+  { id: 'leakage', n: '10', inProcess: true, run: leakageRow },
 ];
 
 const started = performance.now();
@@ -98,7 +100,7 @@ if (cli) {
   process.stdout.write(`       (node --no-node-snapshot -e 0 alone: ${cli.extra.nodeNoSnapshotMs.median.toFixed(0)} ms)\n`);
   process.stdout.write(`       heavy CommonJS packages loaded by the hello.js run: ${cli.extra.heavyPackagesLoadedByHelloRun.join(', ') || 'none'}\n`);
 }
-process.stdout.write(`\n  ratios: ours/baseline of time per op, except rows 4 and 6 (throughput, higher is better).\n`);
+process.stdout.write(`\n  ratios: ours/baseline of time per op, except rows 3, 4 and 6 (throughput, higher is better) and 10 (a count).\n`);
 process.stdout.write(`  p99 on rate rows: the rate at the p99 sample time. Total bench time ${totalS.toFixed(0)} s.\n`);
 process.stdout.write(
   `  machine: ${os.cpus().length} cores, load ${noiseBefore.loadavg1.toFixed(2)} -> ${noiseAfter.loadavg1.toFixed(2)}, ` +

@@ -117,14 +117,15 @@ describe('hostile Error properties', () => {
 describe('$throw with unusual messages', () => {
   const cases: Array<[string, string, string]> = [
     ['a number', `$ctx.$throw['400'](42)`, '42'],
-    ['an object', `$ctx.$throw['400']({ id: 1 })`, '{"id":1}'],
-    ['null', `$ctx.$throw['400'](null)`, 'null'],
-    ['nothing', `$ctx.$throw['400']()`, ''],
+    // Enfyra String()s the message; null, undefined and '' give the status's default.
+    ['an object', `$ctx.$throw['400']({ id: 1 })`, '[object Object]'],
+    ['null', `$ctx.$throw['400'](null)`, 'Bad request'],
+    ['nothing', `$ctx.$throw['400']()`, 'Bad request'],
     ['a Symbol', `$ctx.$throw['400'](Symbol('x'))`, 'Symbol(x)'],
-    ['a BigInt', `$ctx.$throw['400'](10n)`, '10n'],
+    ['a BigInt', `$ctx.$throw['400'](10n)`, '10'],
     ['an Error', `$ctx.$throw['400'](new RangeError('inner'))`, 'RangeError: inner'],
-    ['an object whose toJSON throws', `$ctx.$throw['400']({ toJSON() { throw new Error('tj') } })`, '[tj]'],
-    ['a cycle', `const c = {}; c.c = c; $ctx.$throw['400'](c)`, '[circular structure]'],
+    ['an object whose toJSON throws', `$ctx.$throw['400']({ toJSON() { throw new Error('tj') } })`, '[object Object]'],
+    ['a cycle', `const c = {}; c.c = c; $ctx.$throw['400'](c)`, '[object Object]'],
   ];
   for (const [label, code, message] of cases) {
     it(`$throw with ${label}`, async () => {
@@ -138,12 +139,12 @@ describe('$throw with unusual messages', () => {
     expect(r.error!.details).toBeUndefined();
   });
 
-  it('a message object with a looping toJSON ends at the CPU limit', async () => {
-    expectError(await run(`$ctx.$throw['400']({ toJSON() { for (;;) {} } })`), cpuTimeout());
+  it('a message object with a looping toString ends at the CPU limit', async () => {
+    expectError(await run(`$ctx.$throw['400']({ toString() { for (;;) {} } })`), cpuTimeout());
   });
 
-  it('there is no $throw for a non-error status', async () => {
-    expectError(await run(`$ctx.$throw['200']('ok')`), { name: 'TypeError', message: '$ctx.$throw.200 is not a function' });
+  it('$throw with a non-error status fails the hook without a status (never a success)', async () => {
+    expectError(await run(`$ctx.$throw['200']('ok')`), { name: 'HttpException', message: 'ok' });
   });
 
   it('$throw called detached still throws its status', async () => {

@@ -146,10 +146,14 @@ describe('memory', () => {
     // One huge allocation: V8 gives up before isolated-vm's limit can act ("catastrophic"
     // out-of-memory); isolated-vm would abort the process without a handler.
     const r = await roomyCpu.run(`let s = 'x'; for (;;) { s += s; s.charCodeAt(s.length - 1) }`);
-    // Which of the two mechanisms ends it (isolated-vm's limit, or the catastrophic-error handler that
-    // then leaks that isolate's heap on purpose) depends on timing; both must give a memory error.
-    expectError(r, memoryLimit());
-    expect(r.durationMs).toBeLessThan(CPU_BOUND_MS);
+    // Which mechanism ends it (isolated-vm's limit, the catastrophic-error handler that then leaks that
+    // isolate's heap on purpose, or V8's maximum string length) depends on timing and platform; none
+    // may take the process down.
+    if (r.error?.name === 'RangeError') expectError(r, { name: 'RangeError', message: 'Invalid string length' });
+    else {
+      expectError(r, memoryLimit());
+      expect(r.durationMs).toBeLessThan(CPU_BOUND_MS);
+    }
     await roomyCpu.stillServes();
     if (roomyCpu.sandbox.heapStatistics().lostIsolates > 0) baseline = await settledRss();
   });

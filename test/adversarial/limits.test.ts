@@ -20,7 +20,7 @@ describe('defaults', () => {
     expect(sandboxSchema.parse({})).toStrictEqual({
       memoryLimitMb: 128,
       cpuTimeoutMs: 1000,
-      wallTimeoutMs: 10_000,
+      wallTimeoutMs: 30_000,
       maxIsolates: 16,
       maxLogs: 1000,
       maxLogLineChars: 10_000,

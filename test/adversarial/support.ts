@@ -10,7 +10,7 @@ import { Sandbox } from '../../runtime/sandbox/sandbox.ts';
 import { sandboxSchema, type SandboxConfig } from '../../runtime/config/schema.ts';
 import { contextData, type HookRequest } from '../../runtime/context/request.ts';
 import type { HostModule } from '../../runtime/sandbox/host-module.ts';
-import type { InvocationOutcome } from '../../runtime/sandbox/invocation.ts';
+import type { ContextData, InvocationOutcome } from '../../runtime/sandbox/invocation.ts';
 import { isUnrepresentable } from '../../runtime/shared/wire.ts';
 import { createEchoModule } from '../support/echo-module.ts';
 
@@ -102,6 +102,9 @@ export function adversarialSandbox(limits: Partial<SandboxConfig> = {}) {
   const sandbox = new Sandbox(config, [echo, createProbeModule(), createDynamicModule(), createCacheStub()]);
   const run = (code: string, request: HookRequest = {}): Promise<InvocationOutcome> =>
     sandbox.invoke({ filename: 'hooks/adversarial.js', code }, contextData(request, { APP_MODE: 'test' }));
+  /** Request data handed to the sandbox as is (the request builder's own checks and copies skipped). */
+  const runData = (code: string, data: Partial<ContextData>): Promise<InvocationOutcome> =>
+    sandbox.invoke({ filename: 'hooks/adversarial.js', code }, { ...contextData({}, { APP_MODE: 'test' }), ...data });
 
   /** The same sandbox still runs an ordinary hook exactly right, with pristine builtins. */
   async function stillServes(): Promise<void> {
@@ -114,7 +117,7 @@ export function adversarialSandbox(limits: Partial<SandboxConfig> = {}) {
     assertHostClean();
   }
 
-  return { sandbox, run, echo, config, stillServes };
+  return { sandbox, run, runData, echo, config, stillServes };
 }
 
 export const NORMAL_HOOK = `
@@ -220,9 +223,11 @@ export const cpuTimeout = (ms = 300): ExpectedError => ({
   limit: 'cpu',
 });
 
+/** Enfyra's ScriptTimeoutException (408 SCRIPT_TIMEOUT), naming the invocation's timeout. */
 export const wallTimeout = (ms = 1500): ExpectedError => ({
-  name: 'TimeoutError',
-  message: `hook did not finish within the wall-clock limit (sandbox.wallTimeoutMs = ${ms} ms)`,
+  name: 'ScriptTimeoutException',
+  message: `Script execution timed out after ${ms}ms`,
+  statusCode: 408,
   limit: 'wall',
 });
 
@@ -230,6 +235,12 @@ export const memoryLimit = (mb = 64): ExpectedError => ({
   name: 'MemoryLimitError',
   message: `hook exceeded the memory limit (sandbox.memoryLimitMb = ${mb} MB)`,
   limit: 'memory',
+});
+
+/** A change to a frozen built-in or global (the realm is shared by an isolate's invocations). */
+export const frozen = (): ExpectedError => ({
+  name: 'TypeError',
+  message: / \(built-ins and globals are frozen: they are shared between invocations; in Enfyra this change would leak into other requests\)$/,
 });
 
 export const nonError = (text: string): ExpectedError => ({
