@@ -574,6 +574,30 @@ function isolateMain(config: {
     });
   }
 
+  // Enfyra's $transaction has one method, run(cb): the $repos calls made inside share one transaction,
+  // committed when cb resolves and rolled back when it throws (a nested run joins the outer one, on the
+  // host). The host module's begin/commit/rollback stay internal, as Enfyra has no such members.
+  if ($ctx.$transaction) {
+    const begin = $ctx.$transaction.begin;
+    const commit = $ctx.$transaction.commit;
+    const rollback = $ctx.$transaction.rollback;
+    $ctx.$transaction = {
+      run: async function run(callback: unknown): Promise<unknown> {
+        if (typeof callback !== 'function') throw new TypeErrorCtor('$transaction.run expects a function');
+        await begin();
+        let result: unknown;
+        try {
+          result = await (callback as () => unknown)();
+        } catch (err) {
+          await rollback();
+          throw err;
+        }
+        await commit();
+        return result;
+      },
+    };
+  }
+
   // $logs: lines are formatted here so the host only ever receives strings.
   let logsFull = false;
   let droppedLogs = 0;

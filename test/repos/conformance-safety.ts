@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Scope } from '../../runtime/sandbox/invocation-scope.ts';
-import { createReposModule } from '../../runtime/repos/repos-module.ts';
+import { createReposModule, createReposModules } from '../../runtime/repos/repos-module.ts';
+import { sandboxSchema } from '../../runtime/config/schema.ts';
+import { contextData } from '../../runtime/context/request.ts';
+import { Sandbox } from '../../runtime/sandbox/sandbox.ts';
 import { createTransactionModule, Transactions } from '../../runtime/repos/transactions.ts';
 import type { Database } from '../../runtime/repos/database.ts';
 import type { TestDatabase } from '../support/databases.ts';
@@ -86,6 +89,31 @@ export function describeTransactionsAndSafety(target: TestDatabase): void {
       await tx('commit');
       expect(rows(await h.db().repository('owners').find({ fields: 'name', filter: { name: 'Inner' } }))).toEqual([{ name: 'Inner' }]);
       await expect(tx('commit')).rejects.toThrow(/no transaction is open/);
+    });
+
+    it("through the sandbox, as a script has it: $transaction.run commits what its callback wrote, a throw inside rolls every table back", async () => {
+      const sandbox = new Sandbox(sandboxSchema.parse({}), createReposModules(h.db()));
+      try {
+        const run = async (code: string) => {
+          const outcome = await sandbox.invoke({ filename: 'hooks/tx.js', code }, contextData({}, {}));
+          expect(outcome.error, JSON.stringify(outcome.error)).toBeNull();
+          return outcome.data;
+        };
+        const before = await snapshot(h.db());
+        expect(await run(`
+          try {
+            await $ctx.$transaction.run(async () => {
+              await $ctx.$repos.owners.create({ data: { name: 'Doomed', items: [{ name: 'doomed item' }] } });
+              await $ctx.$repos.items.delete({ id: 2 });
+              throw new Error('changed my mind');
+            });
+          } catch (e) { return [e.message, Object.keys($ctx.$transaction)]; }`)).toEqual(['changed my mind', ['run']]);
+        expect(await snapshot(h.db())).toEqual(before);
+        expect(await run(`return await $ctx.$transaction.run(async () => (await $ctx.$repos.owners.create({ data: { name: 'Kept' } })).data[0].name);`)).toBe('Kept');
+        expect(rows(await h.db().repository('owners').find({ fields: 'name', filter: { name: 'Kept' } }))).toEqual([{ name: 'Kept' }]);
+      } finally {
+        sandbox.close();
+      }
     });
 
     it('an invocation that ends (timeout, abort) with the transaction open rolls it back', async () => {
