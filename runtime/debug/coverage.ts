@@ -96,7 +96,7 @@ export class CoverageCollector implements IsolateInspector {
     } catch {
       // The isolate went away first (disposed at a limit): its counts are lost.
     } finally {
-      watched.session.dispose();
+      await watched.session.dispose();
     }
   }
 

@@ -16,7 +16,7 @@ import type { WebSocket } from 'ws';
 import type { HookSource } from '../compile/hook-source.ts';
 import type { IsolateInspector } from '../sandbox/inspector-hook.ts';
 import { DevtoolsServer } from './devtools-server.ts';
-import { disposeSession, ProtocolSession } from './protocol-session.ts';
+import { InspectorChannel, ProtocolSession } from './protocol-session.ts';
 import { scriptSourceMap, sourceMapComment } from './script-source-map.ts';
 
 export const DEFAULT_INSPECT_PORT = 9229;
@@ -59,6 +59,8 @@ export class InspectSession implements IsolateInspector {
   private breakSet = false;
   /** Our own session for --inspect-brk's first pause; it holds the process open until disposed. */
   private own: ProtocolSession | null = null;
+  /** Isolates being retired: each is disposed once its sessions have ended. */
+  private readonly retiring = new Map<ivm.Isolate, Promise<void>>();
 
   private constructor(options: InspectOptions) {
     this.options = options;
@@ -112,22 +114,33 @@ export class InspectSession implements IsolateInspector {
   }
 
   retire(isolate: ivm.Isolate): void {
+    // Retired once: the sandbox may hand the same isolate over again (stopped, then released by the pool).
+    if (this.retiring.has(isolate)) return;
     if (this.isolate === isolate) this.isolate = null;
-    this.own?.dispose();
-    this.own = null;
+    // Its sessions end first (the debugger's pause with them), then the isolate: see InspectorChannel.
+    const ending: Array<Promise<void>> = [];
+    if (this.own?.isolate === isolate) {
+      ending.push(this.own.dispose());
+      this.own = null;
+    }
     for (const client of this.clients) {
       if (client.session?.isolate === isolate) {
-        client.session.dispose();
+        ending.push(client.session.dispose());
         client.session = null;
       }
     }
-    if (!isolate.isDisposed) isolate.dispose();
+    const retired = Promise.all(ending).then(() => {
+      if (!isolate.isDisposed) isolate.dispose();
+    });
+    this.retiring.set(isolate, retired);
   }
 
   async close(): Promise<void> {
-    this.own?.dispose();
-    for (const client of this.clients) client.session?.dispose();
+    const ending: Array<Promise<void>> = [...this.retiring.values()];
+    if (this.own) ending.push(this.own.dispose());
+    for (const client of this.clients) if (client.session) ending.push(client.session.dispose());
     this.clients.clear();
+    await Promise.all(ending);
     await this.server.close();
   }
 
@@ -138,14 +151,15 @@ export class InspectSession implements IsolateInspector {
       const text = String(data);
       if (client.session) client.session.dispatch(text);
       else client.queued.push(text);
-      if (isRunIfWaiting(text)) this.markReady();
+      if (readCommand(text).method === 'Runtime.runIfWaitingForDebugger') this.markReady();
     });
     socket.on('close', () => {
-      client.session?.dispose();
+      void client.session?.dispose();
+      client.session = null;
       this.clients.delete(client);
       // The last debugger left: our own session must not keep the hook paused (V8 resumes once no session debugs).
       if (this.clients.size === 0) {
-        this.own?.dispose();
+        void this.own?.dispose();
         this.own = null;
       }
     });
@@ -162,43 +176,42 @@ export class InspectSession implements IsolateInspector {
 
 /** Relays a client's protocol text to an isolate's inspector and back, untouched. */
 class ProtocolBridge {
-  readonly isolate: ivm.Isolate;
-  private readonly session: ivm.InspectorSession;
-  private disposed = false;
+  private readonly channel: InspectorChannel;
 
   constructor(isolate: ivm.Isolate, socket: WebSocket) {
-    this.isolate = isolate;
-    this.session = isolate.createInspectorSession();
     const send = (message: string) => {
       if (socket.readyState === socket.OPEN) socket.send(message);
     };
-    this.session.onResponse = (_id, message) => send(message);
-    this.session.onNotification = send;
+    this.channel = new InspectorChannel(isolate, (_id, message) => send(message), send);
+  }
+
+  get isolate(): ivm.Isolate {
+    return this.channel.isolate;
   }
 
   dispatch(text: string): void {
-    // Nothing may reach the inspector of a disposed isolate (see disposeSession).
-    if (this.disposed || this.isolate.isDisposed) return;
+    // Nothing may reach the inspector of a disposed isolate (see InspectorChannel).
+    if (!this.channel.open) return;
     try {
-      this.session.dispatchProtocolMessage(text);
+      this.channel.dispatch(readCommand(text).id, text);
     } catch {
       // The isolate is gone; the client hears nothing more from it.
-      this.dispose();
+      void this.dispose();
     }
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    disposeSession(this.isolate, this.session);
+  dispose(): Promise<void> {
+    return this.channel.close();
   }
 }
 
-function isRunIfWaiting(text: string): boolean {
+/** A client's command: its id (as the inspector will answer it) and method, where the text has them. */
+function readCommand(text: string): { id: number | null; method: unknown } {
   try {
-    return (JSON.parse(text) as { method?: unknown }).method === 'Runtime.runIfWaitingForDebugger';
+    const { id, method } = JSON.parse(text) as { id?: unknown; method?: unknown };
+    return { id: Number.isInteger(id) ? (id as number) : null, method };
   } catch {
-    return false;
+    return { id: null, method: undefined };
   }
 }
 
@@ -223,7 +236,7 @@ async function breakOnFirstStatement(isolate: ivm.Isolate, url: string): Promise
     return session;
   } catch {
     // The isolate went away before the hook ran: nothing to pause.
-    session.dispose();
+    void session.dispose();
     return null;
   }
 }
