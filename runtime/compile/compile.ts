@@ -12,6 +12,7 @@ import { ScriptCompileError } from './compile-error.ts';
 import { checkExecutable } from './executable.ts';
 import { languageOf, type CompiledHook, type ScriptLanguage } from './hook-source.ts';
 import { positionMapper } from './positions.ts';
+import { staticCallWarnings } from './static-calls.ts';
 import { staticReadWarnings } from './static-reads.ts';
 import { templateColumnMapper } from './template-positions.ts';
 import { isTranspileFailure, transpileTypeScript } from './typescript.ts';
@@ -53,6 +54,7 @@ export function compileScript(written: string, options: CompileOptions): Compile
   const warnings: Warning[] = [
     ...templateWarnings(rewrite, filename),
     ...staticReadWarnings(code, filename, originalPosition),
+    ...staticCallWarnings(code, filename, originalPosition),
   ];
   return { filename, code, source: written, originalPosition, warnings, language };
 }

@@ -6,7 +6,8 @@
  * `const { X } = $ctx.$env`. Reads through another variable
  * (`const env = $ctx.$env; env.X`) or a computed name are not followed.
  */
-import { parse, type Node } from 'acorn';
+import type { Node } from 'acorn';
+import { parseHookCode } from './hook-ast.ts';
 import { simple } from 'acorn-walk';
 import type { Warning } from '../shared/diagnostics.ts';
 import { ENFYRA_HIDDEN_ENV, looksSecret } from '../shared/enfyra-env.ts';
@@ -76,19 +77,8 @@ export function staticReadWarnings(
 }
 
 function findReads(code: string): Read[] {
-  let ast: Node;
-  try {
-    ast = parse(code, {
-      ecmaVersion: 'latest',
-      sourceType: 'script',
-      allowReturnOutsideFunction: true,
-      allowAwaitOutsideFunction: true,
-      locations: true,
-    });
-  } catch {
-    // V8 accepted the code (it is checked before this) but acorn does not: nothing to report from here.
-    return [];
-  }
+  const ast = parseHookCode(code);
+  if (!ast) return [];
   const reads: Read[] = [];
   const destructured = (pattern: AnyNode, source: AnyNode) => {
     const member = ctxMemberName(source);

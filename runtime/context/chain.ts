@@ -80,7 +80,7 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
   const step = async (hook: HookSource, kind: ScriptKind): Promise<InvocationOutcome> => {
     const outcome = await invoke(hook, ctx, kind);
     logs.push(...outcome.logs);
-    warnings.push(...outcome.warnings);
+    warnings.push(...withStaticWarnings(hook.warnings ?? [], outcome.warnings));
     effects.push(...outcome.effects);
     ctx = withChanges(ctx, outcome.changed);
     return outcome;
@@ -217,6 +217,16 @@ function requestLine(ctx: ContextData) {
   const req = (ctx.req ?? {}) as { method?: string; url?: string };
   const api = (ctx.api ?? {}) as { request?: { correlationId?: string } };
   return { method: req.method ?? 'GET', url: req.url ?? '/', correlationHeader: api.request?.correlationId };
+}
+
+/**
+ * The hook's static warnings (found while compiling, with lines) and what its run warned. A run-time
+ * warning without a line whose code a static one already names is the same trap seen twice: kept once,
+ * with the line.
+ */
+function withStaticWarnings(found: readonly Warning[], raised: readonly Warning[]): Warning[] {
+  const named = new Set(found.map((w) => w.code));
+  return [...found, ...raised.filter((w) => w.line !== undefined || !named.has(w.code))];
 }
 
 function withChanges(ctx: ContextData, changed: ChangedFields): ContextData {

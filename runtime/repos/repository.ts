@@ -13,6 +13,7 @@
  * - `main` and `secure` repositories enforce field permissions for a user
  *   who is not root admin (permissions.ts).
  */
+import { WHERE_IGNORED } from '../shared/known-warnings.ts';
 import { HttpError } from '../shared/http-errors.ts';
 import { driverMessage } from './connection.ts';
 import type { TableTarget } from './ddl.ts';
@@ -198,10 +199,7 @@ export class Repository {
     if (opt === undefined || opt === null) return {};
     if (!isPlainObject(opt)) throw new HttpError(400, `${this.table.name}.find: options must be an object`);
     if ('where' in opt) {
-      this.call.warn(
-        'repos.where-ignored',
-        `find({ where }) is not an option in Enfyra 2.2: it is ignored, so this find reads the request's filter or every row; use find({ filter: ... })`,
-      );
+      this.call.warn(WHERE_IGNORED.code, WHERE_IGNORED.message);
     }
     if ('page' in opt) {
       this.call.warn('repos.page-ignored', 'find({ page }) is ignored by Enfyra: the page always comes from the request ($query.page)');

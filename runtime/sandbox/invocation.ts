@@ -27,20 +27,12 @@ import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
-import type { SourcePosition } from '../compile/hook-source.ts';
+import type { HookSource, SourcePosition } from '../compile/hook-source.ts';
 import { codeFrame } from '../compile/code-frame.ts';
 import { webIntrinsic } from './web-intrinsics.ts';
 
-export interface HookSource {
-  /** Shown in error messages and stack traces. */
-  readonly filename: string;
-  /** Function-body source, template syntax already rewritten. */
-  readonly code: string;
-  /** The script as its author wrote it (the compile step fills it): for the code frame of an error. */
-  readonly source?: string;
-  /** A position in `code` → the same place in `source` (see runtime/compile). */
-  readonly originalPosition?: (line: number, column: number) => SourcePosition;
-}
+/** What the sandbox runs: the compile step's output (runtime/compile/hook-source.ts), or any code with a name. */
+export type { HookSource } from '../compile/hook-source.ts';
 
 /** Per-invocation settings a caller may give (Enfyra's handler record has its own timeout). */
 export interface InvokeOptions {

@@ -197,6 +197,18 @@ describe('compileScript: static warnings', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('warns at the line of a find({ where }) (ignored since Enfyra 2.2), template syntax and TypeScript included', () => {
+    const js = compileJs("const a = await #products.find({ filter: { id: { _eq: 1 } } });\nconst b = await $ctx.$repos.main.find({\n  where: { id: 1 },\n});\nreturn [a, b];");
+    expect(js.warnings.map((w) => [w.code, w.line, w.column])).toEqual([['repos.where-ignored', 3, 3]]);
+    expect(js.warnings[0]!.message).toMatch(/use find\(\{ filter: \.\.\. \}\)$/);
+    const ts = compileTs("interface P { id: number }\nconst rows: P[] = (await #user_definition.find({ where: { id: { _eq: @PARAMS.id } } })).data;\nreturn rows;");
+    expect(ts.warnings.map((w) => [w.code, w.line])).toEqual([['repos.where-ignored', 2]]);
+  });
+
+  it('does not warn for where outside a $repos find, or in a nested object', () => {
+    expect(compileJs("const where = 1;\nconst o = { where };\nawait $ctx.$repos.products.find({ filter: { where: { _eq: 1 } } });\nawait $ctx.$cache.get({ where: 1 });\nreturn o;").warnings).toEqual([]);
+  });
+
   it('one warning per name and line', () => {
     expect(compileJs('return [$ctx.$env.API_KEY, $ctx.$env.API_KEY];\n$ctx.$env.API_KEY;').warnings.map((w) => w.line)).toEqual([1, 2]);
   });
