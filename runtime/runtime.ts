@@ -182,7 +182,7 @@ export class Runtime {
     const run = (hook: HookSource, data: ContextData, kind: ScriptKind) => this.sandbox.invoke(hook, data, mainTable, kind);
     const invoke = options.onStep ? observed(run, hooks, options.onStep) : run;
     // Connections are unref'd so an idle runtime never holds the process open; a run in flight does.
-    const result = await keepAlive(runChain(invoke, hooks, initial));
+    const result = await keepAlive(runChain(invoke, hooks, initial, { mainTable }));
     if (!this.config.flows.runTriggered) return result;
     return { ...result, envelope: await runTriggeredFlows(this.flowDeps(), result.envelope, initial.user) };
   }
@@ -192,7 +192,7 @@ export class Runtime {
     const hook = this.resolveHook(target);
     const mainTable = options.mainTable ?? this.config.database.mainTable;
     const invoke = (h: HookSource, d: ContextData, k: ScriptKind) => this.sandbox.invoke(h, d, mainTable, k);
-    const { envelope } = await runChain((h, d) => invoke(h, d, kind), { handler: hook }, data);
+    const { envelope } = await runChain((h, d) => invoke(h, d, kind), { handler: hook }, data, { http: false, mainTable });
     if (!this.config.flows.runTriggered) return envelope;
     return runTriggeredFlows(this.flowDeps(), envelope, data.user);
   }

@@ -20,8 +20,8 @@ export interface FlowFlags {
 }
 
 export async function flowCommand(name: string, flags: FlowFlags): Promise<number> {
-  const payload = flags.payload === undefined ? {} : jsonOrFile('--payload', flags.payload, process.cwd());
-  const user = flags.user === undefined ? null : jsonOrFile('--user', flags.user, process.cwd());
+  const payload = flags.payload === undefined ? {} : jsonOrFile('--payload', flags.payload, process.cwd()).value;
+  const user = flags.user === undefined ? null : jsonOrFile('--user', flags.user, process.cwd()).value;
   const config = loadConfig({ configPath: flags.config });
   const runtime = await Runtime.create({ config });
   try {

@@ -72,15 +72,19 @@ Environment: REDIS_URL (Redis cache), DATABASE_URL (PostgreSQL/MySQL/MariaDB), N
     .option('--event <name>', 'with --kind websocket: the event handler (default: the connection handler); --url is the gateway')
     .option('--args <json|@file>', 'with --kind graphql: $ctx.$args')
     .option('--out <file>', 'write a $res.stream body to this file (default: stdout, the summary then goes to stderr)')
+    .option('--inspect [port]', 'let a debugger attach (Chrome DevTools, VS Code; default port 9229) and wait for it; local use only (docs/debugging.md)', parseInspectPort('--inspect'))
+    .option('--inspect-brk [port]', 'as --inspect, and pause on the hook\'s first statement', parseInspectPort('--inspect-brk'))
+    .option('--coverage [dir]', 'write which lines of the hook ran to <dir>/lcov.info (default dir: coverage) and a summary to stderr')
     .addHelpText(
       'after',
       `
 Examples:
   enfyra-run hooks/hello.js --params id=123
   enfyra-run hooks/invalidate-on-update.js --method PATCH --params id=1 --body '{"price": 12.5}' --json
-  enfyra-run hooks/cache-first.js --params id=1 --strict
+  enfyra-run hooks/hello.js --params id=1 --strict
   enfyra-run - --params id=7 < hooks/hello.js
   enfyra-run hooks/hello.js --watch
+  enfyra-run hooks/hello.js --inspect-brk               debug it in Chrome (chrome://inspect) or VS Code
 
 Data prints as JSON (colored on a terminal), ready to paste into a fixture.
 Exit codes: 0 status < 400, 1 the hook failed (or warned, under --strict), 2 usage or configuration error,
@@ -88,6 +92,8 @@ Exit codes: 0 status < 400, 1 the hook failed (or warned, under --strict), 2 usa
     )
     .action(async (hook: string, flags) => {
       if (flags.watch) {
+        const debugFlag = ['inspect', 'inspectBrk', 'coverage'].find((name) => flags[name] !== undefined);
+        if (debugFlag) throw new UsageError(`--watch cannot be combined with --${debugFlag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`);
         const { watchRun } = await import('./watch-command.ts');
         process.exitCode = await watchRun(hook, flags);
         return;
@@ -150,16 +156,18 @@ Exit codes: 0 status < 400, 1 status >= 400 (or a warning with --strict), 2 usag
     .option('--filter <text>', 'only fixtures whose file or name contains text')
     .option('--strict', 'a fixture whose hooks warn fails; default: compat.strict in the config')
     .option('--watch', 'replay again whenever a hook, a fixture, the config or the schema changes (Ctrl-C to stop)')
+    .option('--coverage [dir]', 'write which lines of each hook the fixtures ran to <dir>/lcov.info (default dir: coverage), with a summary')
     .addHelpText(
       'after',
       `
 Examples:
   enfyra-run replay                                      every fixture under fixtures/requests/
   enfyra-run replay fixtures/requests/hello.json         one file (or a folder)
-  enfyra-run replay --filter rate-limit --strict
+  enfyra-run replay --filter hello --strict
   enfyra-run replay --reporter junit --out reports/replay.xml
   enfyra-run replay --update                             rewrite expectations from what the hooks return now
   enfyra-run replay --watch
+  enfyra-run replay --coverage                           also coverage/lcov.info: the lines each hook ran
 
 Exit codes: 0 all passed, 1 a fixture failed, 2 a fixture file is invalid (or a usage/configuration error),
 130 interrupted.`,
@@ -167,6 +175,7 @@ Exit codes: 0 all passed, 1 a fixture failed, 2 a fixture file is invalid (or a 
     .action(async (paths: string[], flags) => {
       // Loaded when used: the replay machinery is not part of `enfyra-run <hook>` start-up.
       if (flags.watch) {
+        if (flags.coverage !== undefined) throw new UsageError('--watch cannot be combined with --coverage');
         const { watchReplay } = await import('./watch-command.ts');
         process.exitCode = await watchReplay(paths, flags);
         return;
@@ -233,6 +242,17 @@ function parsePortFlag(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${value}")`);
   return n;
+}
+
+/** `--inspect=9230`: commander hands over the text after `=` (a bare `--inspect` is `true`). */
+function parseInspectPort(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      throw new UsageError(`${flag} takes a port from 0 to 65535 (got "${value}"); write ${flag}=<port>, or put ${flag} after the hook file`);
+    }
+    return n;
+  };
 }
 
 function positiveInt(flag: string, value: string): number {

@@ -35,7 +35,7 @@ export function kindFromFlags(flags: MemberFlags): ScriptKind {
 }
 
 export function argsFromFlags(flags: MemberFlags, cwd = process.cwd()): unknown {
-  return flags.args === undefined ? undefined : jsonOrFile('--args', flags.args, cwd);
+  return flags.args === undefined ? undefined : jsonOrFile('--args', flags.args, cwd).value;
 }
 
 /** The outcome of an upload Enfyra's middleware rejects before any script runs. */

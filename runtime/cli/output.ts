@@ -12,7 +12,10 @@ export function formatEnvelope(hook: string, envelope: Envelope, c: Colors): str
   const lines = [`${ok ? c.green('✔') : c.red('✖')} ${status} ${c.bold(hook)} ${c.dim(`(${envelope.durationMs} ms)`)}`];
   if (envelope.error) {
     lines.push(`${c.red(envelope.error.name)}: ${envelope.error.message}`);
-    if (envelope.error.details?.length) lines.push(c.bold('details:'), indent(jsonText(envelope.error.details, c)));
+    const details = envelope.error.details;
+    const frame = (details as { codeFrame?: unknown } | null)?.codeFrame;
+    if (typeof frame === 'string') lines.push(indent(frame));
+    else if (details !== undefined && !(Array.isArray(details) && details.length === 0)) lines.push(c.bold('details:'), indent(jsonText(details, c)));
   } else {
     lines.push(c.bold('data:'), indent(jsonText(envelope.data, c)));
   }

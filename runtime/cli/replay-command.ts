@@ -16,6 +16,7 @@ import { DEFAULT_JOBS, runReplay, type RunOutcome } from '../replay/runner.ts';
 import { colorsFor } from './output.ts';
 import { watchForInterrupt } from './interrupt.ts';
 import { UsageError } from './usage-error.ts';
+import type { CoverageData } from '../debug/coverage.ts';
 
 export interface ReplayFlags {
   config?: string;
@@ -26,6 +27,7 @@ export interface ReplayFlags {
   jobs?: number;
   filter?: string;
   strict?: boolean;
+  coverage?: string | true;
 }
 
 /** Fixture files per process below which another process costs more than it saves. */
@@ -35,11 +37,22 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   const config = loadConfig({ configPath: flags.config });
   // Checked before the run, never after it: a report that cannot be written is a usage error up front.
   if (flags.out !== undefined) prepareReportFile(flags.out);
-  return replayOnce(paths, flags, config);
+  if (flags.coverage === undefined) return replayOnce(paths, flags, config);
+  const { startDebugging } = await import('./debug-flags.ts');
+  const debugging = (await startDebugging({ coverage: flags.coverage }, config, { cwd: process.cwd(), title: 'replay' }))!;
+  let code = 2;
+  try {
+    code = await replayOnce(paths, flags, config, (data) => debugging.addCoverage(data));
+  } finally {
+    // Its own report goes where the text report goes; stderr when stdout carries a json/junit report.
+    const textOut = (flags.reporter ?? 'text') === 'text' || flags.out !== undefined;
+    await debugging.finish(textOut ? process.stdout : process.stderr);
+  }
+  return code;
 }
 
 /** One replay run with Ctrl-C handled (the watch loop calls it again on every change). */
-export async function replayOnce(paths: string[], flags: ReplayFlags, config: ResolvedConfig): Promise<number> {
+export async function replayOnce(paths: string[], flags: ReplayFlags, config: ResolvedConfig, onCoverage?: (data: CoverageData) => void): Promise<number> {
   const reporter = flags.reporter ?? 'text';
   const jobs = flags.jobs ?? DEFAULT_JOBS;
   // Text goes to stdout unless a json/junit report does.
@@ -74,6 +87,7 @@ export async function replayOnce(paths: string[], flags: ReplayFlags, config: Re
       strict: flags.strict,
       signal: abort.signal,
       jobs,
+      onCoverage,
       onPlan: (total) => progress.start(total),
       onWarning(message) {
         progress.clear();

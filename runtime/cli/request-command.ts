@@ -81,7 +81,7 @@ function readBodyFile(file: string): Buffer {
 function userFlag(value: string, cwd: string): string | number | Record<string, unknown> {
   if (/^\d+$/.test(value)) return Number.isSafeInteger(Number(value)) ? Number(value) : value;
   if (/^[0-9a-fA-F-]{36}$/.test(value)) return value;
-  const parsed = jsonOrFile('--user', value, cwd);
+  const parsed = jsonOrFile('--user', value, cwd).value;
   if (typeof parsed === 'number' || typeof parsed === 'string') return parsed;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UsageError('--user expects a user id (like --user 1) or a JSON object for $user (like --user \'{"id":1,"isRootAdmin":true}\')');

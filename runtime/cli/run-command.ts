@@ -9,9 +9,10 @@ import { requestFromFlags, type RequestFlags } from './request-flags.ts';
 import { colorsFor, formatEnvelope } from './output.ts';
 import { watchForInterrupt } from './interrupt.ts';
 import { readStdinHook, STDIN_FILENAME, STDIN_HOOK } from './stdin-hook.ts';
+import type { DebugFlags } from './debug-flags.ts';
 import { argsFromFlags, kindFromFlags, uploadFromFlags, writeStreamedBody, type MemberFlags } from './member-flags.ts';
 
-export interface RunFlags extends RequestFlags, MemberFlags {
+export interface RunFlags extends RequestFlags, MemberFlags, DebugFlags {
   config?: string;
   json?: boolean;
   table?: string;
@@ -23,7 +24,17 @@ export async function runCommand(hook: string, flags: RunFlags): Promise<number>
   const request = requestFromFlags(flags);
   const config = loadConfig({ configPath: flags.config });
   const target: HookTarget = hook === STDIN_HOOK ? await readStdinHook() : hook;
-  return runOnce(hook === STDIN_HOOK ? STDIN_FILENAME : hook, target, request, flags, config);
+  const label = hook === STDIN_HOOK ? STDIN_FILENAME : hook;
+  if (flags.inspect === undefined && flags.inspectBrk === undefined && flags.coverage === undefined) return runOnce(label, target, request, flags, config);
+  if (flags.record) throw new UsageError('--record cannot be combined with --inspect or --coverage');
+  const { startDebugging } = await import('./debug-flags.ts');
+  const debugging = await startDebugging(flags, config, { cwd: process.cwd(), title: label });
+  try {
+    return await runOnce(label, target, request, flags, debugging!.config);
+  } finally {
+    // The runtime is closed by now: its isolates have handed over their coverage.
+    await debugging!.finish(process.stderr);
+  }
 }
 
 /** One run with its own runtime (opened and closed around it), Ctrl-C handled. */

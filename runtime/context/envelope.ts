@@ -3,16 +3,26 @@ import type { InvocationOutcome } from '../sandbox/invocation.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 
 export interface EnvelopeError {
+  /** The HTTP status Enfyra answers with (see context/enfyra-errors.ts scriptFailureError). */
   statusCode: number;
+  /** Enfyra's message (an uncaught error reads "Script execution failed: … (handler, line N)"). */
   message: string;
+  /** The script error's own name (ReferenceError, HttpException, ...). */
   name: string;
-  details?: unknown[];
+  /** Enfyra's error code (HTTP_ERROR, SCRIPT_EXECUTION_ERROR, SCRIPT_TIMEOUT, NOT_FOUND, ...), when the error has one. */
+  code?: string;
+  details?: unknown;
 }
 
 export interface Envelope {
   statusCode: number;
   data: unknown;
   error: EnvelopeError | null;
+  /**
+   * On an error, the body Enfyra's exception filter sends:
+   * `{success:false, message, statusCode, error:{code, message, details, timestamp, path, method, correlationId}}`.
+   */
+  errorBody?: Record<string, unknown>;
   logs: string[];
   /** Portability and trap warnings, each naming the script line (see shared/diagnostics.ts). */
   warnings: Warning[];
@@ -26,7 +36,7 @@ export function errorStatus(outcome: Pick<InvocationOutcome, 'error'>): number {
   return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
 }
 
-/** A hook's own `$ctx.$statusCode` wins on success when it is a valid HTTP status. */
+/** A hook's own `$ctx.$statusCode` wins on success when it is a valid HTTP status (non-HTTP script kinds). */
 export function successStatus(statusCode: unknown): number {
   return Number.isInteger(statusCode) && (statusCode as number) >= 100 && (statusCode as number) <= 599
     ? (statusCode as number)

@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { ContextData } from '../sandbox/invocation.ts';
-import type { UploadedFile } from '../members/storage/uploaded-file.ts';
+import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { encodeQuery, parseQuery } from './query.ts';
 
 export interface HookRequest {
@@ -187,7 +187,12 @@ function hostname(host: string | undefined): string | undefined {
 function rawBody(request: HookRequest): string | undefined {
   if (request.rawBody !== undefined) return request.rawBody;
   const body = request.body;
-  return body !== null && typeof body === 'object' ? JSON.stringify(body) : undefined;
+  if (body === null || typeof body !== 'object') return undefined;
+  try {
+    return JSON.stringify(body);
+  } catch {
+    return undefined; // not JSON (a cycle, a BigInt): copying it into the sandbox refuses it with the reason
+  }
 }
 
 /** Enfyra's own format: `req_<epoch ms>_<9 base-36 characters>`. */

@@ -36,6 +36,11 @@ export function checkStep(expect: ExpectSpec, actual: StepActual): StepMismatch[
   if (expect.logs !== undefined) out.push(...compare(expect.logs, envelope.logs, 'exact', ['logs']));
   if (expect.warnings !== undefined) out.push(...compare(expect.warnings, envelope.warnings, 'exact', ['warnings']));
   if (expect.effects !== undefined) out.push(...compare(expect.effects, envelope.effects, 'exact', ['effects']));
+  for (const [i, wanted] of (expect.effectsContain ?? []).entries()) {
+    if (!envelope.effects.some((effect) => compare(wanted, effect, 'subset', []).length === 0)) {
+      out.push({ path: ['effectsContain', i], expected: wanted, actual: envelope.effects, note: 'no effect matches' });
+    }
+  }
   for (const [i, text] of (expect.logsContain ?? []).entries()) {
     if (!envelope.logs.some((line) => line.includes(text))) {
       out.push({ path: ['logsContain', i], expected: text, actual: envelope.logs, note: 'no log line contains the expected text' });

@@ -12,6 +12,13 @@ interface StepBase {
   label: string;
 }
 
+export interface FixtureUpload {
+  /** Absolute path of the file to upload. */
+  path: string;
+  fieldname?: string;
+  mimetype?: string;
+}
+
 export interface RequestStep extends StepBase {
   kind: 'request';
   /** Absolute hook paths. */
@@ -22,6 +29,8 @@ export interface RequestStep extends StepBase {
   /** Set for a request through the HTTP pipeline (`method` + `path`); `targets` is then empty. */
   http?: { method: string; path: string };
   request: HookRequest;
+  /** `request.file`: copied to a temp upload (as multer stores one) for the step's run. */
+  upload?: FixtureUpload;
   expect: ExpectSpec;
   /** Where `expect` sits in the file's JSON (for --update): ['expect'] or ['steps', 2, 'expect']. */
   expectPath: PathSegment[];

@@ -3,7 +3,7 @@
  * files that exist, request defaults merged, tables and matchers checked.
  * Every problem is a FixtureError naming the field.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { HookChainTargets } from '../runtime.ts';
@@ -14,7 +14,7 @@ import type { PathSegment } from '../shared/field-path.ts';
 import { isPlainObject } from '../shared/json-value.ts';
 import { findBadMatcher } from './matchers.ts';
 import { checkExpectedTables, checkStateTables, checkTable, type TableContext } from './table-check.ts';
-import { DEFAULT_START_TIME, type Fixture, type Step } from './model.ts';
+import { DEFAULT_START_TIME, type Fixture, type FixtureUpload, type Step } from './model.ts';
 import {
   advanceStepSchema,
   requestStepSchema,
@@ -75,17 +75,29 @@ export function normalizeFixture(spec: FixtureSpec, raw: Record<string, unknown>
     const expectPath = single ? ['expect'] : [...at, 'expect'];
     checkExpect(own.expect, expectPath, context);
     if (own.table !== undefined && context.tables) checkTable(own.table, [...at, 'table'], context.tables);
+    const { file, ...request } = { ...spec.request, ...own.request };
+    const fileAt = own.request?.file !== undefined ? [...at, 'request', 'file'] : ['request', 'file'];
     return {
       ...base(own.name),
       kind: 'request',
       ...resolveTargets(target, targetAt, at, context.root),
       table: own.table ?? spec.table,
-      request: { ...spec.request, ...own.request, env },
+      request: { ...request, env },
+      ...(file === undefined ? {} : { upload: fixtureUpload(file, fileAt, context.root) }),
       expect: own.expect,
       expectPath,
     };
   });
   return { startTime: startTime(spec.startTime), state: spec.state, steps, raw };
+}
+
+function fixtureUpload(file: string | { path: string; fieldname?: string; mimetype?: string }, at: PathSegment[], root: string): FixtureUpload {
+  const spec = typeof file === 'string' ? { path: file } : file;
+  const absolute = path.resolve(root, spec.path);
+  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+    throw new FixtureError(typeof file === 'string' ? at : [...at, 'path'], `no such file: ${spec.path} (relative to ${root})`);
+  }
+  return { ...spec, path: absolute };
 }
 
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown, at: PathSegment[]): T {

@@ -9,7 +9,8 @@ import { checkStep, type StepActual } from './check.ts';
 import type { ReplayEnvironment } from './environment.ts';
 import type { Fixture, RequestStep, Step } from './model.ts';
 import type { FixtureResult, StepResult } from './result.ts';
-import { applyState, readCache, readRows } from './state.ts';
+import { prepareUpload } from '../members/storage/uploaded-file.ts';
+import { applyState, FetchStubs, readCache, readRows } from './state.ts';
 import { runHttpStep } from './http-step.ts';
 
 export interface RunFixtureOptions {
@@ -49,8 +50,9 @@ async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFi
     durationMs: 0,
     steps: [],
   };
+  const fetch = new FetchStubs(env.runtime.fetch);
   try {
-    if (fixture.state) await applyState(fixture.state, env.cache, env.database);
+    if (fixture.state) await applyState(fixture.state, env.cache, env.database, fetch);
   } catch (err) {
     if (isConfigError(err)) throw err;
     result.status = 'failed';
@@ -61,7 +63,7 @@ async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFi
       result.steps.push({ ...stepHeader(step), status: 'skipped', mismatches: [], durationMs: 0 });
       continue;
     }
-    const outcome = await runStep(step, env, options);
+    const outcome = await runStep(step, env, fetch, options);
     result.steps.push(outcome);
     if (outcome.status === 'failed') result.status = 'failed';
   }
@@ -69,7 +71,7 @@ async function runSteps(fixture: Fixture, env: ReplayEnvironment, options: RunFi
   return result;
 }
 
-async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepResult> {
+async function runStep(step: Step, env: ReplayEnvironment, fetch: FetchStubs, options: RunFixtureOptions): Promise<StepResult> {
   const started = performance.now();
   const done = (rest: Pick<StepResult, 'status' | 'mismatches' | 'error' | 'actual' | 'warnings'>): StepResult => ({
     ...stepHeader(step),
@@ -78,7 +80,7 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
   });
   try {
     if (step.kind === 'advance') await env.advance(step.ms);
-    else if (step.kind === 'state') await applyState(step.state, env.cache, env.database);
+    else if (step.kind === 'state') await applyState(step.state, env.cache, env.database, fetch);
     else {
       const actual = await runRequest(step, env, options);
       const mismatches = checkStep(step.expect, actual);
@@ -99,9 +101,16 @@ async function runStep(step: Step, env: ReplayEnvironment, options: RunFixtureOp
 }
 
 async function runRequest(step: RequestStep, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepActual> {
-  const { envelope } = step.http
-    ? await runHttpStep(step.http, step.request, env)
-    : await env.runtime.runChain(step.targets, step.request, { mainTable: step.table, strict: options.strict });
+  const upload = step.upload ? prepareUpload(step.upload.path, step.upload.fieldname, step.upload.mimetype) : null;
+  const request = upload ? { ...step.request, file: upload.file } : step.request;
+  let envelope;
+  try {
+    ({ envelope } = step.http
+      ? await runHttpStep(step.http, request, env)
+      : await env.runtime.runChain(step.targets, request, { mainTable: step.table, strict: options.strict }));
+  } finally {
+    upload?.cleanup();
+  }
   if (envelope.error?.name === 'ConfigError') throw new ConfigError(envelope.error.message);
   const tables: StepActual['tables'] = {};
   for (const [table, rows] of Object.entries(step.expect.tables ?? {})) {

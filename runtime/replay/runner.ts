@@ -15,6 +15,7 @@ import { Replayer } from './replayer.ts';
 import { summarize, type FixtureResult, type Summary } from './result.ts';
 import { drain, OrderedQueue } from './work-queue.ts';
 import { runWorker, workersAvailable } from './workers.ts';
+import type { CoverageData } from '../debug/coverage.ts';
 
 export interface RunOptions {
   config: ResolvedConfig;
@@ -37,6 +38,8 @@ export interface RunOptions {
   onPlan?: (total: number) => void;
   /** A worker process failed (its files are replayed elsewhere or reported as failed). */
   onWarning?: (message: string) => void;
+  /** Worker processes collect hook coverage and hand it over here (`--coverage`; this process's own is collected by whoever installed the collector). */
+  onCoverage?: (data: CoverageData) => void;
   /** Called per fixture, in file order. */
   onResult?: (result: FixtureResult, index: number) => void;
 }
@@ -68,9 +71,10 @@ async function replayAll(options: RunOptions): Promise<RunOutcome> {
   const replayer = await Replayer.create({ ...options, strict, runId });
   const { signal } = options;
   try {
-    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), strict, runId };
+    const coverage = options.onCoverage !== undefined;
+    const init = { config: options.config, cwd: options.cwd, real: Boolean(options.real), update: Boolean(options.update), strict, runId, coverage };
     const running = Array.from({ length: workers }, () =>
-      runWorker({ init, queue, concurrency, crashed, signal, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
+      runWorker({ init, queue, concurrency, crashed, signal, onCoverage: options.onCoverage, onFailure: (why) => options.onWarning?.(`a replay worker process failed: ${why}`) }),
     );
     signal?.addEventListener('abort', () => void replayer.close(), { once: true });
     await drain(queue, concurrency, (file, slot) => replayer.replayFile(file, slot), signal);

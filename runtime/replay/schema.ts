@@ -21,6 +21,12 @@ export const chainSchema = z
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+/** `$ctx.$uploadedFile`: a file of the project (relative to the fixture's project root), or with its field and type. */
+const uploadSchema = z.union([
+  z.string().min(1, 'expected a file path'),
+  z.strictObject({ path: z.string().min(1, 'expected a file path'), fieldname: z.string().min(1).optional(), mimetype: z.string().min(1).optional() }),
+]);
+
 export const requestSchema = z.strictObject({
   params: jsonObject.optional(),
   query: jsonObject.optional(),
@@ -32,17 +38,30 @@ export const requestSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   ip: z.string().optional(),
   share: jsonObject.optional(),
+  file: uploadSchema.optional(),
 });
 
 const cacheEntrySchema = z
   .strictObject({ value: z.unknown(), ttl: duration.nullable().optional() })
   .refine((e) => 'value' in e && e.value !== undefined, { message: 'required (the value to store)', path: ['value'] });
 
+/** One `$helpers.$fetch` answer (members/fetch/stubs.ts): method (default any) and URL (exact, or a prefix ending in `*`). */
+const fetchStubSchema = z.strictObject({
+  method: z.string().regex(/^[A-Za-z]+$/, 'expected an HTTP method like GET').optional(),
+  url: z.string().min(1, 'expected a URL, or a prefix ending in *'),
+  status: z.int().min(100).max(599).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** A string is sent as is; anything else as JSON. */
+  body: z.unknown().optional(),
+});
+
 export const stateSchema = z.strictObject({
   /** Logical key → entry (stored under the run's namespace), or null to delete the key. */
   cache: z.record(z.string().min(1), cacheEntrySchema.nullable()).optional(),
   /** Table → rows to upsert by primary key. */
   tables: z.record(z.string(), z.array(jsonObject)).optional(),
+  /** Answers for `$helpers.$fetch`; a later state's stubs are tried before earlier ones. Replay never touches the network. */
+  fetch: z.array(fetchStubSchema).optional(),
 });
 
 export const expectSchema = z.strictObject({
@@ -58,6 +77,8 @@ export const expectSchema = z.strictObject({
   warnings: z.array(z.unknown()).optional(),
   /** Every effect, in order (exact). */
   effects: z.array(z.unknown()).optional(),
+  /** Effects that must be among the actual ones, each matched as a subset, in any order. */
+  effectsContain: z.array(jsonObject).optional(),
 });
 
 const named = { name: z.string().optional(), description: z.string().optional() };

@@ -5,6 +5,8 @@
  */
 import { decode, encode } from '../cache/codec.ts';
 import { namespacedKey } from '../cache/keys.ts';
+import type { FetchModule } from '../members/fetch/fetch-module.ts';
+import { answerFromStubs, type FetchStub } from '../members/fetch/stubs.ts';
 import type { Database } from '../repos/database.ts';
 import { readFixtureRow, upsertFixtureRow } from '../repos/fixture-rows.ts';
 import type { Row } from '../repos/repository.ts';
@@ -12,8 +14,28 @@ import { parseDuration } from './duration.ts';
 import type { CacheAccess } from './environment.ts';
 import type { StateSpec } from './schema.ts';
 
-/** `database` may be null when the state names no tables. */
-export async function applyState(state: StateSpec, cache: CacheAccess, database: Database | null): Promise<void> {
+/**
+ * The `$fetch` answers of one fixture file (or one test): none at first, so an unstubbed request fails
+ * naming its URL; each `state.fetch` puts its stubs before the earlier ones.
+ */
+export class FetchStubs {
+  private readonly stubs: FetchStub[] = [];
+
+  constructor(fetch: FetchModule) {
+    fetch.setAnswer(answerFromStubs(this.stubs));
+  }
+
+  add(stubs: readonly FetchStub[]): void {
+    this.stubs.unshift(...stubs);
+  }
+}
+
+/** `database` may be null when the state names no tables; `fetch` when it names no fetch stubs. */
+export async function applyState(state: StateSpec, cache: CacheAccess, database: Database | null, fetch: FetchStubs | null = null): Promise<void> {
+  if (state.fetch) {
+    if (!fetch) throw new Error('state.fetch: no $fetch to stub here');
+    fetch.add(state.fetch);
+  }
   for (const [key, entry] of Object.entries(state.cache ?? {})) {
     if (entry === null) {
       await cache.driver.delete(namespacedKey(cache.namespace, key));

@@ -27,7 +27,7 @@ import { formatFixture } from './reporters/text.ts';
 import type { FixtureResult } from './result.ts';
 import { runReplay } from './runner.ts';
 import { stateSchema, type StateSpec } from './schema.ts';
-import { applyState, readCache, readRows } from './state.ts';
+import { applyState, FetchStubs, readCache, readRows } from './state.ts';
 import { checkStateTables } from './table-check.ts';
 
 export type { FixtureResult, StepResult } from './result.ts';
@@ -65,14 +65,24 @@ export async function expectFixture(file: string, options: ReplayFixtureOptions 
   return result;
 }
 
-/** Puts cache entries and table rows in place through the runtime's stores, as a fixture's `state` does. */
+const fetchStubsByRuntime = new WeakMap<Runtime, FetchStubs>();
+
+/** Once a test seeds `fetch`, that runtime's `$fetch` answers from stubs only. */
+function fetchStubsOf(runtime: Runtime): FetchStubs {
+  let stubs = fetchStubsByRuntime.get(runtime);
+  if (!stubs) fetchStubsByRuntime.set(runtime, (stubs = new FetchStubs(runtime.fetch)));
+  return stubs;
+}
+
+/** Puts cache entries, table rows and `$fetch` stubs in place through the runtime's stores, as a fixture's `state` does. */
 export async function seedState(runtime: Runtime, state: StateSpec): Promise<void> {
   const parsed = stateSchema.safeParse(state);
   try {
     if (!parsed.success) throw fromZod(parsed.error, ['state']);
     const database = parsed.data.tables ? await resolveDatabase(runtime.stores.database) : null;
     if (database && parsed.data.tables) checkStateTables(parsed.data.tables, ['state', 'tables'], { schema: database.schema });
-    await applyState(parsed.data, runtime.stores.cache, database);
+    const fetch = parsed.data.fetch ? fetchStubsOf(runtime) : null;
+    await applyState(parsed.data, runtime.stores.cache, database, fetch);
   } catch (err) {
     if (err instanceof FixtureError) throw new TypeError(`seedState: ${err.field ? `${err.field}: ` : ''}${err.message}`);
     throw err;

@@ -4,9 +4,12 @@
  */
 import { Replayer } from './replayer.ts';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.ts';
+import { CoverageCollector } from '../debug/coverage.ts';
+import { installIsolateInspector } from '../sandbox/inspector-hook.ts';
 
 const send = (message: WorkerMessage) => process.send!(message);
 let replayer: Promise<Replayer> | null = null;
+let coverage: CoverageCollector | null = null;
 
 // Ctrl-C reaches the whole process group, and the parent sends SIGTERM when its run is interrupted:
 // either way, interrupt the fixtures running here (their locks are given back), close, and leave.
@@ -29,6 +32,10 @@ process.on('message', (message: ParentMessage) => {
 async function handle(message: ParentMessage): Promise<void> {
   switch (message.type) {
     case 'init':
+      if (message.coverage) {
+        coverage = new CoverageCollector(message.cwd);
+        installIsolateInspector(coverage);
+      }
       replayer = Replayer.create(message);
       await replayer;
       send({ type: 'ready' });
@@ -40,6 +47,8 @@ async function handle(message: ParentMessage): Promise<void> {
     }
     case 'close':
       await (await replayer)?.close();
+      // After the close: every isolate has handed over its counts.
+      if (coverage) send({ type: 'coverage', data: await coverage.finish() });
       process.disconnect();
       return;
   }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FixtureResult } from './result.ts';
+import type { CoverageData } from '../debug/coverage.ts';
 import { drain, type OrderedQueue } from './work-queue.ts';
 import type { ParentMessage, WorkerInit, WorkerMessage } from './worker-protocol.ts';
 
@@ -28,6 +29,8 @@ export interface WorkerLane {
   concurrency: number;
   /** The result for a file the worker was running when it died. */
   crashed: (file: string, why: string) => FixtureResult;
+  /** The worker's hook coverage, sent as it closes (init.coverage). */
+  onCoverage?: (data: CoverageData) => void;
   /** Told once when the worker dies before the queue is empty. */
   onFailure?: (why: string) => void;
   /** Aborted: the worker is told to stop (SIGTERM: it interrupts what it runs and closes its connections). */
@@ -41,7 +44,7 @@ export interface RunningWorker {
   stopIfStarting(): void;
 }
 
-export function runWorker({ init, queue, concurrency, crashed, onFailure, signal }: WorkerLane): RunningWorker {
+export function runWorker({ init, queue, concurrency, crashed, onFailure, onCoverage, signal }: WorkerLane): RunningWorker {
   let stopIfStarting = () => {};
   const done = new Promise<void>((resolve) => {
     const child = fork(WORKER_FILE, [], {
@@ -92,6 +95,8 @@ export function runWorker({ init, queue, concurrency, crashed, onFailure, signal
       } else if (message.type === 'result') {
         pending.get(message.slot)?.done(message.result);
         pending.delete(message.slot);
+      } else if (message.type === 'coverage') {
+        onCoverage?.(message.data);
       } else {
         fail(message.message);
       }

@@ -9,6 +9,7 @@ import type { DatabaseConfig } from '../config/schema.ts';
 import { HttpError } from '../shared/http-errors.ts';
 import type { Database, OpenOptions } from './database.ts';
 import { loadFixtures } from './fixtures.ts';
+import type { Repository } from './repository.ts';
 
 export class DatabaseHandle {
   private readonly options: OpenOptions;
@@ -41,6 +42,11 @@ export class DatabaseHandle {
     this.opening = null;
     const db = await opening?.catch(() => null);
     await db?.close();
+  }
+
+  /** The repository `$repos` calls go through; a subclass may wrap it to watch the calls (the dev server's activity). */
+  observe(repository: Repository): Repository {
+    return repository;
   }
 }
 

@@ -9,7 +9,7 @@
 import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbox/host-module.ts';
 import { HttpError } from '../shared/http-errors.ts';
 import { isUnrepresentable } from '../shared/wire.ts';
-import { resolveDatabase, type DatabaseSource } from './database-handle.ts';
+import { DatabaseHandle, resolveDatabase, type DatabaseSource } from './database-handle.ts';
 import { Repository } from './repository.ts';
 import { resolveTable } from './schema.ts';
 import { Transactions, createTransactionModule } from './transactions.ts';
@@ -41,7 +41,7 @@ export function createReposModule(source: DatabaseSource, transactions = new Tra
           enforce,
           warn: (code, message) => scope.warn(code, message),
         });
-        return repository[name](args[1]);
+        return (source instanceof DatabaseHandle ? source.observe(repository) : repository)[name](args[1]);
       },
     };
   }

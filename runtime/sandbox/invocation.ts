@@ -20,6 +20,7 @@ import type { HostMethod, ScopeRequest } from './host-module.ts';
 import type { IsolatePool, PooledIsolate } from './isolate-pool.ts';
 import { hookScriptSource } from './bootstrap-source.ts';
 import { Scope } from './invocation-scope.ts';
+import { isolateInspector, retireIsolate } from './inspector-hook.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
@@ -230,11 +231,24 @@ class Invocation {
 
   private async start(): Promise<void> {
     const { isolate } = this.pooled;
+    const inspector = isolateInspector();
+    if (inspector) {
+      // Counted as an entry, like the context creation below: the isolate stays ours while the inspector waits.
+      this.entries++;
+      try {
+        await inspector.beforeRun(isolate, this.hook);
+      } finally {
+        this.entries--;
+      }
+      if (this.finished) return this.releaseIsolate();
+    }
     let script: ivm.Script;
     try {
-      script = this.deps.pool.compiledHook(this.pooled, `${this.hook.filename}\0${this.hook.code}`, () =>
-        isolate.compileScriptSync(hookScriptSource(this.hook.code), { filename: this.hook.filename, lineOffset: -1 }),
-      );
+      script = this.deps.pool.compiledHook(this.pooled, `${this.hook.filename}\0${this.hook.code}`, () => {
+        const wrapped = hookScriptSource(this.hook.code);
+        const { filename, source } = inspector?.script(this.hook, wrapped) ?? { filename: this.hook.filename, source: wrapped };
+        return isolate.compileScriptSync(source, { filename, lineOffset: -1 });
+      });
     } catch (err) {
       this.end(compileError(err, this.hook.filename));
       return;
@@ -252,7 +266,7 @@ class Invocation {
       // Counted as an entry: the isolate is busy until the context exists, even if the wall-clock limit passes.
       this.entries++;
       try {
-        context = this.context = await isolate.createContext();
+        context = this.context = await isolate.createContext({ inspector: inspector !== null });
       } finally {
         this.entries--;
       }
@@ -335,7 +349,7 @@ class Invocation {
     this.scope.interrupted = true;
     this.discardIsolate = true;
     try {
-      if (!this.pooled.isolate.isDisposed) this.pooled.isolate.dispose();
+      retireIsolate(this.pooled.isolate);
     } catch {
       // Already gone.
     }
@@ -354,7 +368,7 @@ class Invocation {
     this.killed ??= reason;
     this.discardIsolate = true;
     try {
-      if (!this.pooled.isolate.isDisposed) this.pooled.isolate.dispose();
+      retireIsolate(this.pooled.isolate);
     } catch {
       // Already gone.
     }

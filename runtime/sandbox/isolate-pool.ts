@@ -4,6 +4,7 @@
  * is per invocation). An isolate that hit a limit is disposed, never reused.
  */
 import ivm from 'isolated-vm';
+import { isolateInspector, retireIsolate } from './inspector-hook.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
@@ -69,7 +70,7 @@ export class IsolatePool {
   /** Hand an isolate back; `discard` (or a disposed isolate) replaces it with a fresh one lazily. */
   release(pooled: PooledIsolate, discard = false): void {
     if (discard || pooled.isolate.isDisposed || pooled.lost !== null || this.closed || this.bloated(pooled)) {
-      if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
+      retireIsolate(pooled.isolate);
       this.live--;
       if (!this.closed && this.waiters.length > 0) {
         // Create first: if that fails, the slot stays free for the next acquire instead of leaking.
@@ -135,15 +136,17 @@ export class IsolatePool {
   close(): void {
     this.closed = true;
     for (const pooled of this.idle.splice(0)) {
-      if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
+      retireIsolate(pooled.isolate);
       this.live--;
     }
   }
 
   private create(): PooledIsolate {
     let pooled: PooledIsolate | undefined;
+    const inspector = isolateInspector();
     const isolate = new ivm.Isolate({
       memoryLimit: this.options.memoryLimitMb,
+      inspector: inspector !== null,
       // Without a handler isolated-vm aborts the whole process. Hooks run on isolated-vm's
       // threads (see invocation.ts), so only this isolate's thread is parked.
       onCatastrophicError: (message: string) => {
@@ -153,6 +156,7 @@ export class IsolatePool {
         pooled.onLost?.(message);
       },
     });
+    inspector?.attach(isolate);
     const bootstrap = isolate.compileScriptSync(this.options.bootstrapSource, { filename: 'enfyra-run:bootstrap' });
     pooled = { isolate, bootstrap, hooks: new Map(), lost: null, onLost: null };
     return pooled;

@@ -6,7 +6,7 @@
  */
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { errorBody, fromStatusError, internalError } from './http/enfyra-errors.ts';
+import { errorBody, fromStatusError, internalError } from '../context/enfyra-errors.ts';
 import { RAW_BODY_LIMIT } from './http/body.ts';
 import type { Inspector } from './inspector/inspector.ts';
 import { INSPECTOR_PAGE } from './inspector/page.ts';

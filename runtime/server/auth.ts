@@ -12,7 +12,8 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Database } from '../repos/database.ts';
 import type { Row } from '../repos/repository.ts';
-import { enfyraErrors, type EnfyraError } from './http/enfyra-errors.ts';
+import { HttpError } from '../shared/http-errors.ts';
+import { enfyraErrors, type EnfyraError } from '../context/enfyra-errors.ts';
 
 export const USER_TABLE = 'enfyra_user';
 export const ROLE_TABLE = 'enfyra_role';
@@ -100,6 +101,12 @@ function sqlId(value: unknown): string | number | null {
 async function findById(db: Database, table: string, id: string | number): Promise<Row | null> {
   const repository = db.repository(table);
   const pk = repository.table.primaryKey.name;
-  const found = await repository.find({ filter: { [pk]: { _eq: id } }, limit: 1 });
-  return found.data[0] ?? null;
+  try {
+    const found = await repository.find({ filter: { [pk]: { _eq: id } }, limit: 1 });
+    return found.data[0] ?? null;
+  } catch (err) {
+    // An id the key's type cannot hold (999 for a uuid key) names no user: the request is anonymous.
+    if (err instanceof HttpError && err.statusCode === 400) return null;
+    throw err;
+  }
 }

@@ -20,7 +20,7 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.ts';
 import { sqliteFile } from '../repos/database.ts';
 import { createApp } from './app.ts';
-import { errorBody, enfyraErrors } from './http/enfyra-errors.ts';
+import { errorBody, enfyraErrors } from '../context/enfyra-errors.ts';
 import { Inspector } from './inspector/inspector.ts';
 import type { PipelineRequest, PipelineResult } from './pipeline.ts';
 import type { Recorder } from './recording/recorder.ts';

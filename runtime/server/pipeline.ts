@@ -11,8 +11,6 @@
  * HTTP statuses are Enfyra's: a success is always 200 (`$statusCode` never
  * reaches it); errors carry the status of the error.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Envelope, EnvelopeError } from '../context/envelope.ts';
 import type { HookRequest } from '../context/request.ts';
 import type { ChainStep, Runtime, RunOptions } from '../runtime.ts';
@@ -33,7 +31,7 @@ import {
   notFoundBody,
   responseCorrelationId,
   type EnfyraError,
-} from './http/enfyra-errors.ts';
+} from '../context/enfyra-errors.ts';
 import { parseQuery } from '../context/query.ts';
 import { pathOf, queryStringOf } from './http/url.ts';
 import { checkAccess } from './role-guard.ts';
@@ -126,6 +124,7 @@ export class Pipeline {
       statusCode: answer.status,
       data: answer.body === undefined ? null : answer.body,
       error: answer.error ? envelopeError(answer.error) : null,
+      ...(answer.error && answer.body !== null && typeof answer.body === 'object' ? { errorBody: answer.body as Record<string, unknown> } : {}),
       logs: chain?.envelope.logs ?? [],
       warnings: chain?.envelope.warnings ?? [],
       effects: chain?.envelope.effects ?? [],
@@ -250,7 +249,7 @@ export class Pipeline {
 
     if (envelope.error) {
       const failed = steps.find((s) => !s.ok);
-      const error = scriptError(envelope.error, failed?.phase ?? 'handler', { handler, method, url: line.url, route, hookRequest });
+      const error = chainError(envelope.error);
       const located = locateError(envelope.error.message, envelope.error.details, failed?.file ?? null, this.deps.root);
       const traceErr: TraceError = { ...traceError(error), ...(located ?? {}) };
       return {
@@ -280,50 +279,9 @@ function scriptLogs(logs: readonly unknown[]): unknown[] {
   return logs.filter((l) => !(typeof l === 'string' && l.startsWith(RUNTIME_LOG_PREFIX)));
 }
 
-interface ScriptErrorContext {
-  handler: RouteHandler | undefined;
-  method: string;
-  url: string;
-  route: Route;
-  hookRequest: HookRequest;
-}
-
-/**
- * A script error as the HTTP layer reports it. A pre-hook's error reaches the
- * exception filter as the script engine raised it (its own status, its code).
- * A handler batch's error goes through DynamicService.runHandler first: a 4xx
- * becomes an HttpException (code HTTP_ERROR, object details kept), anything
- * else a ScriptExecutionException (400).
- */
-function scriptError(error: EnvelopeError & { code?: string }, phase: string, c: ScriptErrorContext): EnfyraError {
-  const status = error.statusCode;
-  if (phase === 'pre') {
-    return fromStatusError({ statusCode: status, name: error.name, message: error.message, errorCode: error.code, details: error.details });
-  }
-  if (status >= 400 && status < 500) {
-    const details = error.details;
-    return enfyraErrors.http(status, error.message, details !== null && typeof details === 'object' ? details : null);
-  }
-  const user = c.hookRequest.user as { id?: unknown } | null;
-  return enfyraErrors.scriptExecution(error.message, {
-    scriptId: c.handler ? handlerSource(c.handler) : undefined,
-    method: c.method,
-    url: c.url,
-    userId: user?.id,
-    isTableOperation: c.route.mainTable === 'enfyra_table',
-  });
-}
-
-/** Enfyra quotes the handler's code in ScriptExecutionException details (as `scriptId`). */
-function handlerSource(handler: RouteHandler): string | undefined {
-  const target = handler.script.target;
-  if (typeof target === 'object' && 'source' in target) return target.source;
-  const file = typeof target === 'string' ? target : target.file;
-  try {
-    return readFileSync(path.resolve(file), 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The chain already reports a script error as Enfyra's HTTP layer does (context/enfyra-errors.ts scriptFailureError). */
+function chainError(error: EnvelopeError): EnfyraError {
+  return { statusCode: error.statusCode, code: error.code ?? error.name, message: error.message, details: error.details, name: error.name };
 }
 
 function bodyParserError(err: unknown): EnfyraError {
@@ -348,10 +306,10 @@ function forbiddenError(message: string): EnfyraError {
   return { statusCode: 403, code: 'FORBIDDEN', message, name: 'ForbiddenException' };
 }
 
-function envelopeError(error: EnfyraError): EnvelopeError & { code: string } {
+function envelopeError(error: EnfyraError): EnvelopeError {
   const message = typeof error.message === 'string' ? error.message : error.message.join('; ');
-  const out: EnvelopeError & { code: string } = { statusCode: error.statusCode, message, name: error.name, code: error.code };
-  if (error.details !== undefined && error.details !== null) out.details = (Array.isArray(error.details) ? error.details : [error.details]) as unknown[];
+  const out: EnvelopeError = { statusCode: error.statusCode, message, name: error.name, code: error.code };
+  if (error.details !== undefined && error.details !== null) out.details = error.details;
   return out;
 }
 

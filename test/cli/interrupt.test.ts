@@ -10,6 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
 import type { CacheDriver } from '../../runtime/cache/driver.ts';
+import { namespacedKey } from '../../runtime/cache/keys.ts';
 import { cacheSchema } from '../../runtime/config/schema.ts';
 import { scratchProject, spawnCli } from '../support/cli.ts';
 import { canStartRedis, redisForTests, sleep, startRedisServer, uniqueNamespace } from '../support/redis.ts';
@@ -58,7 +59,7 @@ async function interruptMidHook(store: Store, signal: 'SIGINT' | 'SIGTERM', expe
   const { dir, driver, namespace } = project(store);
   try {
     const cli = spawnCli(['hooks/hold.js'], { cwd: dir, env: store.env, plainNode: store.plainNode });
-    const lock = `${namespace}:job-lock`;
+    const lock = namespacedKey(namespace, 'job-lock');
     await waitForLock(driver, lock, cli);
     for (let i = 0; i < times; i++) cli.child.kill(signal);
     const result = await cli.done;
@@ -66,7 +67,7 @@ async function interruptMidHook(store: Store, signal: 'SIGINT' | 'SIGTERM', expe
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^enfyra-run: interrupted \\(${signal}\\): stopping the hook, giving back the locks it holds, closing connections`))]);
     expect(await driver.get(lock)).toBeNull();
-    expect(await driver.get(`${namespace}:after-sleep`)).toBeNull();
+    expect(await driver.get(namespacedKey(namespace, 'after-sleep'))).toBeNull();
   } finally {
     await driver.close();
   }
@@ -105,7 +106,7 @@ describe('Ctrl-C in the middle of a hook', () => {
     const { dir, driver } = project({ cache: { driver: 'redis', namespace, redis: { url: server.url, commandTimeoutMs: 60_000 } } });
     try {
       const cli = spawnCli(['hooks/hold.js'], { cwd: dir });
-      await waitForLock(driver, `${namespace}:job-lock`, cli);
+      await waitForLock(driver, namespacedKey(namespace, 'job-lock'), cli);
       // Frozen: giving the lock back now waits (up to the 60 s command timeout) for a server that never answers.
       server.pause();
       cli.child.kill('SIGINT');

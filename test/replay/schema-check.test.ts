@@ -65,7 +65,7 @@ describe('fixtures against the schema', () => {
     // The schema gains a column after the database file was made from it.
     const schemaFile = path.join(dir, 'fixtures/schema.json');
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-    schema.tables.products.columns.barcode = { type: 'string' };
+    schema.products.columns.push({ name: 'barcode', type: 'varchar' });
     writeFileSync(schemaFile, JSON.stringify(schema));
 
     const stale = loadConfig({ cwd: dir, env: {} });

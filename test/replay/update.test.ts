@@ -34,7 +34,7 @@ describe('replay --update', () => {
   it('a SyntaxError a hook throws on purpose, already in the fixture, passes and is kept', async () => {
     const dir = bareProject({
       'hooks/parse.js': "return JSON.parse('{oops');",
-      'fixtures/requests/parse.json': { hook: 'hooks/parse.js', expect: { statusCode: 500, error: { name: 'SyntaxError' } } },
+      'fixtures/requests/parse.json': { hook: 'hooks/parse.js', expect: { statusCode: 400, error: { name: 'SyntaxError', code: 'HTTP_ERROR' } } },
     });
     expect((await replayIn(dir)).results[0]?.status).toBe('passed');
     expect((await replayIn(dir, { update: true })).results[0]).toMatchObject({ status: 'passed', updates: [] });

@@ -164,7 +164,7 @@ describe('enfyra-run dev: hot reload', () => {
     const schemaFile = path.join(dir, 'fixtures/schema.json');
     const { readFileSync } = await import('node:fs');
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-    schema.tables.products.columns.weight = { type: 'float' };
+    schema.products.columns.push({ name: 'weight', type: 'float' });
     writeFileSync(schemaFile, JSON.stringify(schema));
     await dev.waitForLog('enfyra-run db reset');
     await dev.waitForLog(/database problem: .*no column "weight".*enfyra-run db reset/);

@@ -35,7 +35,7 @@ beforeAll(async () => {
       skipRoleGuardMethods: ['DELETE'],
       routePermissions: [
         { role: 2, methods: ['GET'] },
-        { allowedUsers: [3], methods: ['POST'] },
+        { allowedUsers: [USERS.plain.id], methods: ['POST'] },
       ],
       handlers: {
         GET: { sourceCode: 'return { user: @USER };' },
@@ -172,10 +172,8 @@ describe('auth (jwt-auth.middleware.ts) and the role guard (policy.service.ts)',
     const r = await send(project, 'GET', '/guarded', { as: USERS.editor.id });
     expect(r.status).toBe(200);
     expect((r.body as { user: unknown }).user).toMatchObject({
-      id: 2,
+      id: USERS.editor.id,
       email: 'editor@example.com',
-      password: '$2a$10$hash',
-      roleId: 2,
       role: { id: 2, name: 'Editor' },
       loginProvider: null,
       tokenType: null,
@@ -282,11 +280,12 @@ describe('scripts through HTTP (dynamic.service.ts, global-exception.filter.ts)'
     expect(((r.body as { error: { details: { scriptId: string } } }).error.details.scriptId)).toContain("$ctx.$throw['503']");
   });
 
-  it('a runtime error in a handler is a 400 script error; the inspector trace names the file', async () => {
+  it('a runtime error in a handler is a 400 "Script execution failed" (the engine\'s 400 becomes an HttpException); the inspector trace names the file', async () => {
     const r = await send(project, 'GET', '/throws/reference');
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ error: { code: 'SCRIPT_EXECUTION_ERROR' } });
-    expect((r.body as { message: string }).message).toMatch(/missingValue is not defined/);
+    // HEAD's dynamic-service-error-reporting.spec.ts: the engine's 400 reaches runHandler and leaves it as HTTP_ERROR.
+    expect(r.body).toMatchObject({ error: { code: 'HTTP_ERROR', details: { scriptId: '(batch execution)' } } });
+    expect((r.body as { message: string }).message).toMatch(/^Script execution failed: missingValue is not defined/);
     expect(r.trace.steps.find((s) => s.phase === 'handler')).toMatchObject({ ok: false, file: 'routes/scripts/throws.js' });
   });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { getJson, jsonInit, startDev } from './dev-process.ts';
-import { route, serverProject } from './support.ts';
+import { route, serverProject, USERS } from './support.ts';
 
 const RESTOCK = `const id = $ctx.$params.id;
 const found = await $ctx.$repos.products.find({ filter: { id: { _eq: id } } });
@@ -19,12 +19,23 @@ $ctx.$logs('restocked ' + product.name);
 return { id: product.id, name: product.name, stock: product.stock + 5, count: (before || 0) + 1, at: new Date().toISOString(), token: $ctx.$helpers.$crypto.randomUUID() };
 `;
 
+// Seed pattern 1 written for Enfyra 2.2 (`filter`, not `where`): reads one row, caches it.
+const PROFILE = `const key = 'user-profile:' + $ctx.$params.id;
+const cached = await $ctx.$cache.get(key);
+if (cached) return cached;
+const found = await $ctx.$repos.user_definition.find({ filter: { id: { _eq: $ctx.$params.id } } });
+await $ctx.$cache.set(key, found.data[0], 300000);
+$ctx.$logs('User profile cached: ' + $ctx.$params.id);
+return found.data[0];
+`;
+
 function project(): string {
   return serverProject(
     {
       'routes/products.json': route({ path: '/products', publicMethods: ['GET', 'POST'] }),
       'routes/restock.json': route({ path: '/restock/:id', availableMethods: ['POST'], handlers: { POST: { file: 'restock.js' } } }),
       'routes/restock.js': RESTOCK,
+      'hooks/profile.js': PROFILE,
     },
     { cache: { driver: 'sqlite' } },
   );
@@ -40,9 +51,9 @@ describe('recording requests as fixtures', () => {
     // The local database drifts from the seed: a product the seed does not have, already restocked once.
     const created = await runCli(['request', 'POST', '/products', '--body', '{"name":"Kettle","slug":"kettle","price":30,"stock":2}', '--json'], { cwd: dir });
     const id = JSON.parse(created.stdout).data.data[0].id;
-    expect((await runCli(['request', 'POST', `/restock/${id}`, '--user', '1'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['request', 'POST', `/restock/${id}`, '--user', USERS.admin.id], { cwd: dir })).code).toBe(0);
 
-    const recorded = await runCli(['request', 'POST', `/restock/${id}`, '--user', '1', '--record', 'recorded', '--json'], { cwd: dir });
+    const recorded = await runCli(['request', 'POST', `/restock/${id}`, '--user', USERS.admin.id, '--record', 'recorded', '--json'], { cwd: dir });
     expect(recorded.code).toBe(0);
     expect(JSON.parse(recorded.stdout).data).toMatchObject({ name: 'Kettle', stock: 12, count: 2 });
     const [file] = fixtures(path.join(dir, 'recorded'));
@@ -50,10 +61,10 @@ describe('recording requests as fixtures', () => {
     expect(fixture).toMatchObject({
       method: 'POST',
       path: `/restock/${id}`,
-      request: { user: 1 },
+      request: { user: USERS.admin.id },
       state: {
         cache: { [`restock:${id}`]: { value: 1 } },
-        tables: { products: [expect.objectContaining({ id, name: 'Kettle', stock: 7 })], enfyra_user: [expect.objectContaining({ id: 1 })] },
+        tables: { products: [expect.objectContaining({ id, name: 'Kettle', stock: 7 })], enfyra_user: [expect.objectContaining({ id: USERS.admin.id })] },
       },
       expect: {
         statusCode: 200,
@@ -82,7 +93,7 @@ describe('recording requests as fixtures', () => {
     const dev = await startDev(dir, ['--record', 'recorded']);
     try {
       expect((await getJson(`${dev.url}/restock/3`, { method: 'POST' })).status).toBe(401);
-      const token = await signFor(dir, 1);
+      const token = await signFor(dir, USERS.admin.id);
       const ok = await getJson(`${dev.url}/restock/3`, jsonInit('POST', {}, { authorization: `Bearer ${token}` }));
       expect(ok.body).toMatchObject({ id: 3, count: 1 });
       expect((await getJson(`${dev.url}/missing`)).status).toBe(404);
@@ -93,7 +104,7 @@ describe('recording requests as fixtures', () => {
     const files = fixtures(path.join(dir, 'recorded'));
     expect(files.map((f) => path.basename(f)).sort()).toEqual(['get-missing.json', 'post-restock-3-2.json', 'post-restock-3.json']);
     const authed = JSON.parse(readFileSync(path.join(dir, 'recorded/post-restock-3-2.json'), 'utf8'));
-    expect(authed.request).toEqual({ headers: { 'content-type': 'application/json' }, body: {}, user: 1 });
+    expect(authed.request).toEqual({ headers: { 'content-type': 'application/json' }, body: {}, user: USERS.admin.id });
     const replay = await runCli(['replay', 'recorded'], { cwd: dir });
     expect(replay.stdout).toMatch(/3 passed, 0 failed/);
     expect(replay.code).toBe(0);
@@ -103,12 +114,12 @@ describe('recording requests as fixtures', () => {
 describe('run --record', () => {
   it('writes a fixture naming the hook, with the rows and keys it read; it replays green', async () => {
     const dir = project();
-    const r = await runCli(['run', 'hooks/cache-first.js', '--params', 'id=2', '--record', 'recorded'], { cwd: dir });
+    const r = await runCli(['run', 'hooks/profile.js', '--params', 'id=2', '--record', 'recorded'], { cwd: dir });
     expect(r.code).toBe(0);
     const [file] = fixtures(path.join(dir, 'recorded'));
     const fixture = JSON.parse(readFileSync(file!, 'utf8'));
     expect(fixture).toMatchObject({
-      hook: 'hooks/cache-first.js',
+      hook: 'hooks/profile.js',
       request: { params: { id: '2' } },
       state: { tables: { user_definition: [expect.objectContaining({ id: 2, email: 'alice@example.com' })] } },
       expect: { statusCode: 200, error: null, logs: ['User profile cached: 2'], cache: { 'user-profile:2': expect.objectContaining({ id: 2 }) } },
@@ -119,7 +130,7 @@ describe('run --record', () => {
 });
 
 /** A token as the project's login would issue it, from the project's own secret. */
-async function signFor(dir: string, id: number): Promise<string> {
+async function signFor(dir: string, id: string): Promise<string> {
   const { SignJWT } = await import('jose');
   const secret = JSON.parse(readFileSync(path.join(dir, 'enfyra.config.json'), 'utf8')).helpers.jwtSecret as string;
   return new SignJWT({ id }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));

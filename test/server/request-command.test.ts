@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-import { route, serverProject } from './support.ts';
+import { route, serverProject, USERS } from './support.ts';
 
 let dir: string;
 
@@ -32,7 +32,7 @@ describe('enfyra-run request', () => {
   });
 
   it('--user <id> signs a token for that user: $user is the row with its role', async () => {
-    const r = await runCli(['request', 'GET', '/me', '--user', '2', '--json'], { cwd: dir });
+    const r = await runCli(['request', 'GET', '/me', '--user', USERS.editor.id, '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).data).toMatchObject({ email: 'editor@example.com', role: 'Editor', logs: ['me'] });
   });

@@ -13,10 +13,11 @@ import { ServedProject } from '../../runtime/server/served-project.ts';
 import type { PipelineResult } from '../../runtime/server/pipeline.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 
+/** The seeded users (fixtures/seed.json) plus one without a role, which the tests add. */
 export const USERS = {
-  admin: { id: 1, email: 'root@example.com', isRootAdmin: true, roleId: 1 },
-  editor: { id: 2, email: 'editor@example.com', isRootAdmin: false, roleId: 2 },
-  plain: { id: 3, email: 'plain@example.com', isRootAdmin: false, roleId: null },
+  admin: { id: '0190a6e0-0000-7000-8000-000000000001', email: 'admin@example.com', isRootAdmin: true, role: 1 },
+  editor: { id: '0190a6e0-0000-7000-8000-000000000002', email: 'editor@example.com', isRootAdmin: false, role: 2 },
+  plain: { id: '0190a6e0-0000-7000-8000-0000000000ff', email: 'plain@example.com', isRootAdmin: false, role: null },
 } as const;
 
 export const SECRET = 'server-test-secret';
@@ -26,28 +27,10 @@ export function serverProject(files: Record<string, string> = {}, config: Partia
   const dir = mkdtempSync(path.join(tmpdir(), 'enfyra-server-'));
   cpSync(path.join(PROJECT_ROOT, 'hooks'), path.join(dir, 'hooks'), { recursive: true });
   mkdirSync(path.join(dir, 'fixtures'));
-  const schema = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'fixtures/schema.json'), 'utf8'));
-  schema.tables.enfyra_role = {
-    columns: { id: { type: 'increments' }, name: { type: 'string', nullable: false }, description: { type: 'text' } },
-  };
-  schema.tables.enfyra_user = {
-    timestamps: true,
-    columns: {
-      id: { type: 'increments' },
-      email: { type: 'string', nullable: false, unique: true },
-      password: { type: 'string' },
-      isRootAdmin: { type: 'boolean', nullable: false, default: false },
-      isSystem: { type: 'boolean', nullable: false, default: false },
-      roleId: { type: 'integer', references: { table: 'enfyra_role', onDelete: 'set null' } },
-    },
-  };
+  // The project's schema already has Enfyra's enfyra_user and enfyra_role tables; the seed gets a user without a role.
+  cpSync(path.join(PROJECT_ROOT, 'fixtures/schema.json'), path.join(dir, 'fixtures/schema.json'));
   const seed = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'fixtures/seed.json'), 'utf8'));
-  seed.enfyra_role = [
-    { id: 1, name: 'Admin' },
-    { id: 2, name: 'Editor' },
-  ];
-  seed.enfyra_user = Object.values(USERS).map((u) => ({ ...u, password: '$2a$10$hash' }));
-  writeFileSync(path.join(dir, 'fixtures/schema.json'), JSON.stringify(schema, null, 2));
+  seed.enfyra_user.push({ ...USERS.plain, password: null, isSystem: false });
   writeFileSync(path.join(dir, 'fixtures/seed.json'), JSON.stringify(seed, null, 2));
   const fullConfig = {
     helpers: { jwtSecret: SECRET },
@@ -83,7 +66,7 @@ export interface SendOptions {
   raw?: string;
   headers?: Record<string, string>;
   /** Sign a token for this user id. */
-  as?: number;
+  as?: number | string;
 }
 
 /** One request through the project's pipeline, in-process. */

@@ -17,12 +17,14 @@ export const LAYERS: Readonly<Record<string, number>> = {
   sandbox: 4,
   cache: 5,
   repos: 5,
+  // The inspector (--inspect, --coverage): on the sandbox's isolates, below everything that uses it.
+  debug: 5,
   helpers: 6,
-  members: 7,
-  context: 8,
+  context: 7,
+  members: 8,
   runtime: 9,
-  replay: 10,
-  server: 11,
+  server: 10,
+  replay: 11,
   cli: 12,
 };
 

@@ -12,15 +12,7 @@ import { copyFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mime from 'mime-types';
-
-export interface UploadedFile {
-  originalname: string;
-  mimetype: string;
-  encoding: string;
-  path: string;
-  size: number;
-  fieldname: string;
-}
+import type { UploadedFile } from '../../shared/uploaded-file.ts';
 
 export const UPLOAD_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH']);
 export const UPLOAD_FIELD = 'file';

@@ -61,6 +61,11 @@ export class ActivityDatabaseHandle extends DatabaseHandle {
     }
   }
 
+  /** `$repos` builds a repository per call (on the database or its open transaction): each is watched. */
+  override observe(repository: Repository): Repository {
+    return this.plain ? trackedRepository(this.plain, repository, this) : repository;
+  }
+
   get plainDatabase(): Database | null {
     return this.plain;
   }

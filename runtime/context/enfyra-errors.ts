@@ -69,6 +69,86 @@ export function internalError(err: unknown): EnfyraError {
   return { statusCode: 500, code: 'INTERNAL_SERVER_ERROR', message, details: null, name: err instanceof Error ? err.name : 'Error' };
 }
 
+/** Where in a request a script error was raised. */
+export type ScriptPhase = 'pre' | 'handler' | 'post';
+
+/** A script's error as the chain saw it (the sandbox's outcome, message already located). */
+export interface ScriptFailure {
+  /** The error's own status; null for an uncaught error that carried none. */
+  readonly statusCode: number | null;
+  readonly name: string;
+  readonly message: string;
+  readonly details?: unknown;
+  /** The engine's code, when it gave one (`SCRIPT_TIMEOUT`, `RESOURCE_NOT_FOUND`, ...). */
+  readonly code?: string;
+}
+
+/** What ScriptExecutionException's details name besides the script (DynamicService.runHandler). */
+export interface HandlerRequestInfo {
+  readonly scriptId?: string;
+  readonly method: string;
+  readonly url: string;
+  readonly userId?: unknown;
+  readonly isTableOperation: boolean;
+}
+
+/**
+ * A script error as Enfyra's HTTP layer reports it.
+ *
+ * The script engine turns an error without a status (an uncaught
+ * ReferenceError, a plain `throw new Error`) into ScriptExecutionException:
+ * 400, "Script execution failed: <message>", details `{scriptId: '(batch
+ * execution)', ...location}` (kernel error-handler.ts at c83d56d4, and HEAD's
+ * dynamic-service-error-reporting.spec.ts which feeds DynamicService exactly
+ * that error).
+ *
+ * - A pre-hook's error goes from the interceptor straight to the exception
+ *   filter (dynamic-interceptor.middleware.ts `next(error)`): its own status,
+ *   its code (or its name).
+ * - A handler batch's error goes through DynamicService.runHandler first: a
+ *   4xx becomes an HttpException (code HTTP_ERROR, object details kept),
+ *   anything else a ScriptExecutionException (400) naming the handler.
+ *   Inferred: HEAD's kernel is a private package, so whether its exceptions are
+ *   the server's CustomException instances (which runHandler would rethrow
+ *   untouched) cannot be checked; HEAD's test above shows a 4xx reaching
+ *   runHandler as a plain error. The timeout keeps its own code: IES raises
+ *   ScriptTimeoutException itself (408 SCRIPT_TIMEOUT).
+ */
+export function scriptFailureError(failure: ScriptFailure, phase: ScriptPhase, request: HandlerRequestInfo): EnfyraError {
+  const engine = engineError(failure);
+  if (phase === 'pre' || engine.code === 'SCRIPT_TIMEOUT') return engine;
+  if (engine.statusCode >= 400 && engine.statusCode < 500) {
+    const details = engine.details;
+    return enfyraErrors.http(engine.statusCode, messageText(engine.message), details !== null && typeof details === 'object' ? details : null);
+  }
+  return enfyraErrors.scriptExecution(messageText(engine.message), {
+    scriptId: request.scriptId,
+    method: request.method,
+    url: request.url,
+    userId: request.userId,
+    isTableOperation: request.isTableOperation,
+  });
+}
+
+/** The error as the script engine raises it, before DynamicService sees it. */
+function engineError(failure: ScriptFailure): EnfyraError {
+  if (failure.statusCode === null) {
+    const location = failure.details !== null && typeof failure.details === 'object' ? failure.details : {};
+    return enfyraErrors.scriptExecution(failure.message, { scriptId: '(batch execution)', ...location });
+  }
+  return fromStatusError({
+    statusCode: failure.statusCode,
+    name: failure.name,
+    message: failure.message,
+    errorCode: failure.code,
+    details: failure.details,
+  });
+}
+
+function messageText(message: string | readonly string[]): string {
+  return typeof message === 'string' ? message : message.join('; ');
+}
+
 export interface RequestLine {
   readonly method: string;
   /** The URL as received, query included (Enfyra reports `req.url`). */

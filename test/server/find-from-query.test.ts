@@ -1,9 +1,7 @@
 /**
  * The table route's GET handler (`return await @REPOS.main.find();`) serving
  * the query string, as Enfyra's repository does (PARITY §5: find() falls back
- * to $query for filter, fields, sort, page, limit, meta). Needs the repos
- * branch's request-driven find(): not run yet (vitest includes *.test.ts
- * only); rename to find-from-query.after-repos.test.ts when it merges.
+ * to $query for filter, fields, sort, page, limit, meta).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServedProject } from '../../runtime/server/served-project.ts';

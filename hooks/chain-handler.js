@@ -1,0 +1,7 @@
+// Handler of the chain fixtures: answers, fails with a status, crashes, or returns nothing.
+$ctx.$logs('handler');
+$ctx.$share.trail.push('handler');
+if ($ctx.$query.fail) $ctx.$throw['422']('bad input', { field: 'name' });
+if ($ctx.$query.crash) return missingValue + 1;
+if ($ctx.$query.silent) return;
+return { from: 'handler' };
