@@ -68,6 +68,15 @@ const where = (s: Snippet, line = s.line) => `${s.doc}:${line}`;
 describe.each(DOCS)('%s', (doc) => {
   const snippets = readSnippets(path.join(PROJECT_ROOT, doc), doc);
 
+  it('every code block names its language (`text` for output and synopses), so none shows a command unchecked', () => {
+    expect(snippets.filter((s) => s.lang === '').map((s) => where(s))).toEqual([]);
+  });
+
+  it('a block shown but not run says why (norun="reason")', () => {
+    const bare = snippets.filter((s) => s.attrs.norun !== undefined && (typeof s.attrs.norun !== 'string' || s.attrs.norun.trim().length < 10));
+    expect(bare.map((s) => where(s))).toEqual([]);
+  });
+
   it('every code block that shows code says how it is executed', () => {
     const unmarked = snippets.filter(
       (s) => CODE_LANGS.has(s.lang) && !s.attrs.hook && !s.attrs.file && !s.attrs.api && typeof s.attrs.norun !== 'string',
@@ -106,6 +115,7 @@ describe.each(DOCS)('%s', (doc) => {
         }
         continue;
       }
+      if (s.attrs.norun !== undefined) continue;
       if (CODE_LANGS.has(s.lang) && s.attrs.hook) {
         const ext = s.lang.startsWith('t') ? 'ts' : 'js';
         const file = path.join('.doc-hooks', `${path.basename(doc, '.md')}-${s.line}.${ext}`);
