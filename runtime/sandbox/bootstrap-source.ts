@@ -111,6 +111,9 @@ function isolateMain(config: {
   const TypeErrorCtor = TypeError;
   const RangeErrorCtor = RangeError;
   const WeakSetCtor = WeakSet;
+  const WeakMapCtor = WeakMap;
+  const weakMapGet = WeakMap.prototype.get;
+  const weakMapSet = WeakMap.prototype.set;
   const weakSetHas = WeakSet.prototype.has;
   const weakSetAdd = WeakSet.prototype.add;
   const MapCtor = Map;
@@ -268,11 +271,12 @@ function isolateMain(config: {
   // ---- errors -----------------------------------------------------------
   /** Errors raised by `$throw` and host replies: status, Enfyra error code and details, out of a script's reach. */
   const statusOf = new WeakSetCtor<object>();
-  const statusCodes = new MapCtor<object, [number, string | null, unknown]>();
+  // Weak: the realm outlives the invocations, and so would every error a Map kept.
+  const statusCodes = new WeakMapCtor<object, [number, string | null, unknown]>();
 
   function markStatus(err: object, status: number, code: string | null = null, details: unknown = null): void {
     reflectApply(weakSetAdd, statusOf, [err]);
-    reflectApply(mapSet, statusCodes, [err, [status, code, details]]);
+    reflectApply(weakMapSet, statusCodes, [err, [status, code, details]]);
   }
 
   function statusError(status: number, name: string, code: string | null, message: string, details: unknown): Error {
@@ -673,7 +677,7 @@ function isolateMain(config: {
       else if (enc[0] !== 'function' && enc[0] !== 'symbol') out.dataProblem = enc[1];
     } else if (!ok) {
       const marked = value !== null && typeof value === 'object' && reflectApply(weakSetHas, statusOf, [value])
-        ? (reflectApply(mapGet, statusCodes, [value]) as [number, string | null, unknown])
+        ? (reflectApply(weakMapGet, statusCodes, [value]) as [number, string | null, unknown])
         : null;
       out.error = {
         __proto__: null,
