@@ -66,7 +66,10 @@ interface Failure {
   error: ScriptFailure;
   /** The engine's stack, as `$error.stack` shows it. */
   stack: string;
-  /** A limit of enfyra-run's own ended the script (CPU time, memory; Enfyra's timeout is SCRIPT_TIMEOUT): reported as such, not as an Enfyra error. */
+  /**
+   * A problem of enfyra-run's own ended the script — one of its limits (CPU time, memory; Enfyra's timeout
+   * is SCRIPT_TIMEOUT) or its configuration (a ConfigError from a member): reported as such, not as an Enfyra error.
+   */
   ownLimit: boolean;
 }
 
@@ -153,8 +156,8 @@ function located(error: LocatedError, phase: ScriptPhase, label: string, hook: H
   const at = error.position;
   const stack = `${error.name}: ${error.message}${at ? `\n    at ${label} (${hook.filename}:${at.line}:${at.column})` : ''}`;
   const base: ScriptFailure = { statusCode: error.statusCode, name: error.name, message: error.message, details: error.details, code: error.code };
-  const ownLimit = error.limit !== undefined && error.code !== 'SCRIPT_TIMEOUT';
-  if (error.statusCode !== null || error.limit || !at) return { phase, label, hook, error: base, stack, ownLimit };
+  const ownLimit = (error.limit !== undefined && error.code !== 'SCRIPT_TIMEOUT') || error.name === 'ConfigError';
+  if (error.statusCode !== null || error.limit || ownLimit || !at) return { phase, label, hook, error: base, stack, ownLimit };
   return {
     phase,
     label,
