@@ -25,9 +25,9 @@ function scripted(scripts: Record<string, Script>) {
 }
 
 const returns = (data: unknown): Partial<InvocationOutcome> => ({ data, returned: true });
-const fails = (error: Partial<InvocationError> & { position?: { line: number; column: number }; codeFrame?: string; code?: string }): Partial<InvocationOutcome> => ({
+const fails = (error: Partial<Omit<InvocationError, 'details'>> & { details?: unknown; position?: { line: number; column: number }; codeFrame?: string; code?: string }): Partial<InvocationOutcome> => ({
   ok: false,
-  error: { statusCode: null, name: 'Error', message: 'boom', ...error } as InvocationError,
+  error: { statusCode: null, name: 'Error', message: 'boom', ...error } as unknown as InvocationError,
 });
 
 const request = () => contextData({ method: 'GET', url: '/orders?x=1', headers: { 'x-correlation-id': 'req_1_abc' } }, {});
