@@ -66,6 +66,11 @@ interface Failure {
   error: ScriptFailure;
   /** The engine's stack, as `$error.stack` shows it. */
   stack: string;
+  /**
+   * A problem of enfyra-run's own ended the script — one of its limits (CPU time, memory; Enfyra's timeout
+   * is SCRIPT_TIMEOUT) or its configuration (a ConfigError from a member): reported as such, not as an Enfyra error.
+   */
+  ownLimit: boolean;
 }
 
 export async function runChain(invoke: Invoke, chain: HookChain, initial: ContextData, options: ChainOptions = {}): Promise<ChainResult> {
@@ -136,7 +141,7 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
     }
     if (failure) {
       const f = failure as Failure;
-      const enfyra = http ? scriptFailureError(f.error, f.phase, requestInfo(last, f.hook, options.mainTable)) : null;
+      const enfyra = http && !f.ownLimit ? scriptFailureError(f.error, f.phase, requestInfo(last, f.hook, options.mainTable)) : null;
       envelope.statusCode = enfyra ? enfyra.statusCode : errorStatus({ error: f.error as InvocationError });
       envelope.data = null;
       envelope.error = envelopeError(f, enfyra);
@@ -151,12 +156,14 @@ function located(error: LocatedError, phase: ScriptPhase, label: string, hook: H
   const at = error.position;
   const stack = `${error.name}: ${error.message}${at ? `\n    at ${label} (${hook.filename}:${at.line}:${at.column})` : ''}`;
   const base: ScriptFailure = { statusCode: error.statusCode, name: error.name, message: error.message, details: error.details, code: error.code };
-  if (error.statusCode !== null || error.limit || !at) return { phase, label, hook, error: base, stack };
+  const ownLimit = (error.limit !== undefined && error.code !== 'SCRIPT_TIMEOUT') || error.name === 'ConfigError';
+  if (error.statusCode !== null || error.limit || ownLimit || !at) return { phase, label, hook, error: base, stack, ownLimit };
   return {
     phase,
     label,
     hook,
     stack,
+    ownLimit,
     error: {
       ...base,
       message: `${error.message} (${label}, line ${at.line})`,

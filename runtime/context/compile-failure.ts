@@ -14,7 +14,7 @@ export function compileFailure(error: ScriptCompileError, context: ContextData):
     envelope: {
       statusCode: 500,
       data: null,
-      error: { statusCode: 500, name: error.name, message: error.message, details: [details] },
+      error: { statusCode: 500, name: error.name, message: error.message, details },
       logs: [],
       warnings: [],
       effects: [],

@@ -30,6 +30,7 @@ import {
   internalError,
   notFoundBody,
   responseCorrelationId,
+  scriptFailureError,
   type EnfyraError,
 } from '../context/enfyra-errors.ts';
 import { parseQuery } from '../context/query.ts';
@@ -249,7 +250,16 @@ export class Pipeline {
 
     if (envelope.error) {
       const failed = steps.find((s) => !s.ok);
-      const error = chainError(envelope.error);
+      const error = envelope.error.code
+        ? chainError(envelope.error)
+        : // A script that does not compile fails in Enfyra's engine like an uncaught error (statusCode null).
+          scriptFailureError({ statusCode: null, name: envelope.error.name, message: envelope.error.message, details: envelope.error.details }, failed?.phase ?? 'handler', {
+            scriptId: handler?.script.label,
+            method,
+            url: line.url,
+            userId: (hookRequest.user as { id?: unknown } | null)?.id,
+            isTableOperation: route.mainTable === 'enfyra_table',
+          });
       const located = locateError(envelope.error.message, envelope.error.details, failed?.file ?? null, this.deps.root);
       const traceErr: TraceError = { ...traceError(error), ...(located ?? {}) };
       return {

@@ -67,9 +67,7 @@ return { x: pick<Point, 'x'>(p, 'x'), red: Color.Red, redName: Color[Color.Red],
     });
     expect(envelope.statusCode).toBe(500);
     expect(envelope.error).toMatchObject({ statusCode: 500, name: 'SyntaxError', message: 'Identifier expected. (hooks/handler.ts:3:10)' });
-    expect(envelope.error!.details).toEqual([
-      { phase: 'compile', file: 'hooks/handler.ts', line: 3, column: 10, codeFrame: expect.stringContaining('> 3 | return a.;') },
-    ]);
+    expect(envelope.error!.details).toEqual({ phase: 'compile', file: 'hooks/handler.ts', line: 3, column: 10, codeFrame: expect.stringContaining('> 3 | return a.;') });
     const check = await runtime.run(inline(`return await $ctx.$cache.get('${marker}');`, 'hooks/check.js'));
     expect(check.data).toBeNull();
   });

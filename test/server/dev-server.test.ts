@@ -68,7 +68,8 @@ describe('enfyra-run dev: the acceptance flow over HTTP', () => {
   it('a broken hook answers with Enfyra\'s error body naming the file, line and column', async () => {
     const r = await getJson(`${dev.url}/fails`);
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ success: false, statusCode: 400, error: { code: 'SCRIPT_EXECUTION_ERROR', path: '/fails', method: 'GET' } });
+    // The engine's 400 ScriptExecutionException leaves DynamicService as an HttpException (HEAD's dynamic-service-error-reporting.spec.ts).
+    expect(r.body).toMatchObject({ success: false, statusCode: 400, error: { code: 'HTTP_ERROR', path: '/fails', method: 'GET' } });
     expect(r.body.message).toMatch(/routes\/fails\.js:2:\d+/);
   });
 
