@@ -19,7 +19,7 @@ function scripted(scripts: Record<string, Script>) {
   const invoke: Invoke = async (h, data) => {
     seen.push({ file: h.filename, data });
     const out = scripts[h.filename]!(data);
-    return { ok: true, data: null, returned: false, error: null, logs: [], warnings: [], effects: [], changed: {}, durationMs: 0, ...out };
+    return { ok: true, data: null, returned: false, error: null, logs: [], logEntries: [], warnings: [], effects: [], changed: {}, durationMs: 0, ...out } as InvocationOutcome;
   };
   return { invoke, seen, ran: () => seen.map((s) => s.file) };
 }
