@@ -22,6 +22,7 @@ describe('defaults', () => {
       cpuTimeoutMs: 1000,
       wallTimeoutMs: 30_000,
       maxIsolates: 16,
+      invocationsPerIsolate: 10_000,
       maxLogs: 1000,
       maxLogLineChars: 10_000,
       maxResultBytes: 10 * 1024 * 1024,
