@@ -194,8 +194,10 @@ interface EnfyraContext {
     request: { method: string; url: string; timestamp: string; correlationId: string; userAgent?: string; ip: string };
     /** Only on the error path (post-hooks after an error). */
     response?: { statusCode: number; responseTime?: number; timestamp?: string; [key: string]: any } | null;
-    error?: { statusCode: number; message: string; name: string; [key: string]: any } | null;
+    error?: EnfyraScriptError | null;
   };
+  /** In post-hooks after a handler error (as `$api.error`); undefined otherwise. */
+  $error?: EnfyraScriptError;
   /** The process environment minus DB_URI, DB_REPLICA_URIS, REDIS_URI, SECRET_KEY and ADMIN_PASSWORD. */
   $env: Record<string, string>;
   /** Collected, in order, into the result's `logs`. */
@@ -206,6 +208,17 @@ interface EnfyraContext {
   $repos: { [table: string]: EnfyraRepository } & { secure: { [table: string]: EnfyraRepository } };
   $helpers: EnfyraHelpers;
   $pkgs: Record<string, any>;
+}
+
+/** A script error as post-hooks see it (`$ctx.$error`, `$ctx.$api.error`). */
+interface EnfyraScriptError {
+  message: string;
+  name: string;
+  stack: string;
+  /** The error's status (500 when it had none). */
+  statusCode: number;
+  details: any;
+  timestamp: string;
 }
 
 declare const $ctx: EnfyraContext;

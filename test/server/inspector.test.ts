@@ -89,7 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the inspect
     const errRow = page.locator('[data-testid="request-row"][data-status="400"]');
     await errRow.waitFor();
     await errRow.click();
-    await expect(detail.getByTestId('error-message').textContent()).resolves.toContain('SCRIPT_EXECUTION_ERROR');
+    await expect(detail.getByTestId('error-message').textContent()).resolves.toContain('400 HTTP_ERROR] Script execution failed');
     await expect(detail.getByTestId('error-location').textContent()).resolves.toMatch(/^routes\/broken\.js:2:\d+$/);
     const frame = await detail.getByTestId('code-frame').textContent();
     expect(frame).toContain('> 2 | const second = (first +;');
