@@ -1,3 +1,4 @@
+/// <reference path="./members.d.ts" />
 /**
  * The `$ctx` a hook sees under enfyra-run (and Enfyra). Hook files are
  * function bodies: top-level `await` and `return` work, and the returned

@@ -15,6 +15,8 @@ export interface InitFlags {
 }
 
 const TYPES_FILE = 'types/enfyra-ctx.d.ts';
+/** Referenced by TYPES_FILE: the members that reach outside the request. */
+const MEMBER_TYPES_FILE = 'types/members.d.ts';
 
 const CONFIG = {
   mode: 'development',
@@ -52,7 +54,12 @@ export async function initCommand(folder: string, flags: InitFlags, out: { write
     ['enfyra.config.json', () => json(CONFIG)],
     ['hooks/hello.js', () => HOOK],
     ['fixtures/requests/hello.json', () => json(FIXTURE)],
-    ...(types === null ? [[TYPES_FILE, () => ({ copyFrom: bundledTypes() })] as [string, () => { copyFrom: string }]] : []),
+    ...(types === null
+      ? ([
+          [TYPES_FILE, () => ({ copyFrom: bundledTypes() })],
+          [MEMBER_TYPES_FILE, () => ({ copyFrom: path.join(path.dirname(bundledTypes()), path.basename(MEMBER_TYPES_FILE)) })],
+        ] as Array<[string, () => { copyFrom: string }]>)
+      : []),
     ['jsconfig.json', () => json(jsconfig(types ?? TYPES_FILE))],
     ['.gitignore', () => GITIGNORE],
   ];

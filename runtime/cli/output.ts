@@ -1,4 +1,5 @@
 /** Human-readable output of a run: status line, data as JSON, warnings, logs. */
+import { logEntryText } from '../shared/log-entry.ts';
 import type { Envelope } from '../context/envelope.ts';
 import type { Colors } from '../shared/colors.ts';
 import { formatWarning, type Warning } from '../shared/diagnostics.ts';
@@ -23,7 +24,10 @@ export function formatEnvelope(hook: string, envelope: Envelope, c: Colors): str
   lines.push(...warningLines(envelope.warnings, c));
   if (envelope.logs.length) {
     lines.push(c.bold('logs:'));
-    for (const line of envelope.logs) lines.push(indent(line.startsWith('[enfyra-run]') ? c.yellow(line) : line));
+    for (const entry of envelope.logs) {
+      const line = logEntryText(entry);
+      lines.push(indent(typeof entry === 'string' && line.startsWith('[enfyra-run]') ? c.yellow(line) : line));
+    }
   }
   return lines.join('\n') + '\n';
 }

@@ -20,7 +20,7 @@
  * - An error without a status is located in the script: its message gets
  *   " (handler, line N)" / " (preHook #k, line N)" / " (postHook #k, line N)".
  */
-import type { ChangedFields, ContextData, HookSource, InvocationError, InvocationOutcome } from '../sandbox/invocation.ts';
+import { RUNTIME_LOG_PREFIX, type ChangedFields, type ContextData, type HookSource, type InvocationError, type InvocationOutcome } from '../sandbox/invocation.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
 import { errorStatus, roundMs, successStatus, type Envelope, type EnvelopeError } from './envelope.ts';
@@ -77,14 +77,14 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
   const http = options.http ?? true;
   const started = performance.now();
   let ctx: ContextData = initial;
-  const logs: string[] = [];
+  const logs: unknown[] = [];
   const warnings: Warning[] = [];
   const effects: Effect[] = [];
   let failure: Failure | null = null;
 
   const step = async (hook: HookSource, kind: ScriptKind): Promise<InvocationOutcome> => {
     const outcome = await invoke(hook, ctx, kind);
-    logs.push(...outcome.logs);
+    logs.push(...logEntriesOf(outcome));
     warnings.push(...withStaticWarnings(hook.warnings ?? [], outcome.warnings));
     effects.push(...outcome.effects);
     ctx = withChanges(ctx, outcome.changed);
@@ -231,6 +231,12 @@ function requestLine(ctx: ContextData) {
  * warning without a line whose code a static one already names is the same trap seen twice: kept once,
  * with the line.
  */
+/** Enfyra's entries of a script's logs (one per argument), then the runtime's own notes about the run. */
+export function logEntriesOf(outcome: Pick<InvocationOutcome, 'logs' | 'logEntries'>): unknown[] {
+  if (!outcome.logEntries) return outcome.logs;
+  return [...outcome.logEntries, ...outcome.logs.filter((line) => line.startsWith(RUNTIME_LOG_PREFIX))];
+}
+
 function withStaticWarnings(found: readonly Warning[], raised: readonly Warning[]): Warning[] {
   const named = new Set(found.map((w) => w.code));
   return [...found, ...raised.filter((w) => w.line !== undefined || !named.has(w.code))];

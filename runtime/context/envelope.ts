@@ -23,7 +23,12 @@ export interface Envelope {
    * `{success:false, message, statusCode, error:{code, message, details, timestamp, path, method, correlationId}}`.
    */
   errorBody?: Record<string, unknown>;
-  logs: string[];
+  /**
+   * Enfyra's log entries, as it merges them into a response: one JSON value per argument of each
+   * `$logs(...)`/`console.*` call (objects stay objects), then enfyra-run's own notes as
+   * `[enfyra-run] ...` strings.
+   */
+  logs: unknown[];
   /** Portability and trap warnings, each naming the script line (see shared/diagnostics.ts). */
   warnings: Warning[];
   /** What members that reach outside the request did or would have done. */

@@ -71,13 +71,13 @@ describe('Redis unreachable at start-up: the CLI', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it('a hook that does not catch it ends with the 503 envelope and exit code 1', async () => {
+  it("a hook that does not catch it fails, exit code 1: the 503 is a 400 'Script execution failed' from a handler, as Enfyra's engine reports a 5xx", async () => {
     const r = await runCli(['hooks/cache-first.js', '--params', 'id=1', '--json'], { cwd, env: env() });
     expect(r.code).toBe(1);
     expect(envelopeOf(r.stdout)).toMatchObject({
-      statusCode: 503,
+      statusCode: 400,
       data: null,
-      error: { statusCode: 503, name: 'ServiceUnavailableException', message: expect.stringMatching(/^cache unavailable \(redis\): /) },
+      error: { statusCode: 400, name: 'ServiceUnavailableException', message: expect.stringMatching(/^Script execution failed: cache unavailable \(redis\): /) },
     });
   });
 

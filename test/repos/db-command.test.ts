@@ -84,7 +84,7 @@ describe('a project without a schema file', () => {
     const hello = await runCli(['hooks/hello.js', '--json'], { cwd: dir });
     expect(hello.code, hello.stderr).toBe(0);
     const repos = await runCli(['hooks/repos.js', '--json'], { cwd: dir });
-    expect(JSON.parse(repos.stdout).error.message).toBe('Repo method not found: records.find (no tables: database.schema names no schema file)');
+    expect(JSON.parse(repos.stdout).error.message).toBe('Script execution failed: Repo method not found: records.find (no tables: database.schema names no schema file)');
   });
 });
 

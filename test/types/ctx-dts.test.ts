@@ -10,6 +10,7 @@ import path from 'node:path';
 import { rewriteTemplateSyntax } from '../../runtime/template/rewrite.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 
+// It references types/members.d.ts (the members that reach outside the request) itself.
 const DTS = path.join(PROJECT_ROOT, 'types/enfyra-ctx.d.ts');
 
 function diagnosticsFor(files: Record<string, string>): string[] {

@@ -11,6 +11,7 @@
  * (`enfyra_flow_execution`) are not written; the `flow:execution` socket
  * events to the triggering user are recorded as effects.
  */
+import { logEntriesOf } from '../../context/chain.ts';
 import type { ContextData, InvocationOutcome } from '../../sandbox/invocation.ts';
 import type { Effect, Warning } from '../../shared/diagnostics.ts';
 import { flowStepContext, newFlowContext, type FlowContext } from '../kinds/kinds.ts';
@@ -50,7 +51,7 @@ export interface FlowRun {
   completedSteps: CompletedStep[];
   /** `$ctx.$flow` at the end: $payload, $last, $meta and every step's result by key. */
   context: FlowContext | null;
-  logs: string[];
+  logs: unknown[];
   warnings: Warning[];
   effects: Effect[];
   /** Flows this one triggered, run after it (flows.runTriggered). */
@@ -112,7 +113,7 @@ export async function runFlow(deps: FlowRunDeps, flowRef: { id?: unknown; name?:
     }
     const data = flowStepContext({ flow: flowContext, payload: state.body, user, share: state.share }, deps.env);
     const outcome = await deps.invoke(stepCode(step), step.codeFile, data);
-    run.logs.push(...outcome.logs);
+    run.logs.push(...logEntriesOf(outcome));
     run.warnings.push(...outcome.warnings);
     for (const effect of outcome.effects) {
       if (effect.type === 'trigger') pendingTriggers.push(effect as TriggerEffect);
