@@ -65,6 +65,8 @@ export interface RunOptions {
   strict?: boolean;
   /** Told about every script the chain runs, as it finishes (the dev server's inspector and request traces). */
   onStep?: (step: ChainStep) => void;
+  /** The handler's wall-clock limit in ms (Enfyra's handler record `timeout`; default sandbox.wallTimeoutMs). */
+  handlerTimeoutMs?: number;
 }
 
 export type ChainPhase = 'pre' | 'handler' | 'post';
@@ -179,7 +181,9 @@ export class Runtime {
       throw err;
     }
     const mainTable = options.mainTable ?? this.config.database.mainTable;
-    const run = (hook: HookSource, data: ContextData, kind: ScriptKind) => this.sandbox.invoke(hook, data, mainTable, kind);
+    const handlerLimit = options.handlerTimeoutMs === undefined ? undefined : { wallTimeoutMs: options.handlerTimeoutMs };
+    const run = (hook: HookSource, data: ContextData, kind: ScriptKind) =>
+      this.sandbox.invoke(hook, data, mainTable, kind, kind === 'handler' ? handlerLimit : undefined);
     const invoke = options.onStep ? observed(run, hooks, options.onStep) : run;
     // Connections are unref'd so an idle runtime never holds the process open; a run in flight does.
     const result = await keepAlive(runChain(invoke, hooks, initial, { mainTable }));

@@ -235,7 +235,7 @@ export class Pipeline {
   ): Promise<Answer> {
     const steps: TraceStep[] = [];
     const names = { pre: pre.map((h) => h.script.label), handler: handler ? [handler.script.label] : [], post: post.map((h) => h.script.label) };
-    const options: RunOptions & { handlerTimeoutMs?: number } = {
+    const options: RunOptions = {
       mainTable: route.mainTable,
       handlerTimeoutMs: handler?.timeoutMs,
       onStep: (step) => steps.push(traceStep(step, names[step.phase][step.index] ?? step.filename)),

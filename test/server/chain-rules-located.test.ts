@@ -1,8 +1,7 @@
 /**
- * Chain rules through HTTP that need the isolate branch (errors located in
+ * Chain rules through HTTP that rest on the isolate's side: errors located in
  * the source, `$throw` as a proxy with details as given, the handler record's
- * timeout). Not run yet: vitest includes *.test.ts only. When that branch
- * merges, move these into chain-rules.test.ts.
+ * timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServedProject } from '../../runtime/server/served-project.ts';
@@ -26,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(() => project?.close());
 
-describe('Enfyra chain rules through HTTP (need the isolate branch)', () => {
+describe('Enfyra chain rules through HTTP: located errors, $throw, the handler timeout', () => {
   it('a 4xx $throw from a handler keeps its details object (HTTP_ERROR)', async () => {
     const r = await send(project, 'GET', '/handler-error');
     expect(r.status).toBe(422);
