@@ -9,8 +9,13 @@ import { describe, it, expect, afterAll, afterEach } from 'vitest';
 import { adversarialSandbox, expectData, expectError, HOST_VALUES } from './support.ts';
 
 const { sandbox, run, runData, stillServes } = adversarialSandbox();
+// Copying 5 MB strings is about size, not time: a CPU budget a busy machine cannot exhaust.
+const big = adversarialSandbox({ cpuTimeoutMs: 10_000, wallTimeoutMs: 30_000 });
 afterEach(stillServes);
-afterAll(() => sandbox.close());
+afterAll(() => {
+  sandbox.close();
+  big.sandbox.close();
+});
 
 const PROTO_KEY_JSON = '{"__proto__":{"polluted":true},"a":1}';
 
@@ -53,7 +58,7 @@ describe('request data coming in ($body, $params, $query)', () => {
   });
 
   it('a 5 MB string arrives whole', async () => {
-    const r = await run(`const s = $ctx.$body.s; return [s.length, s.charCodeAt(0), s.charCodeAt(s.length - 1)]`, { body: { s: 'a'.repeat(5 * 1024 * 1024 - 1) + 'z' } });
+    const r = await big.run(`const s = $ctx.$body.s; return [s.length, s.charCodeAt(0), s.charCodeAt(s.length - 1)]`, { body: { s: 'a'.repeat(5 * 1024 * 1024 - 1) + 'z' } });
     expectData(r, [5 * 1024 * 1024, 97, 122]);
   });
 
@@ -124,7 +129,7 @@ describe('host-call arguments going out', () => {
   });
 
   it('a 5 MB string argument arrives whole', async () => {
-    const r = await run(`const s = await $ctx.$test.echo('b'.repeat(5 * 1024 * 1024)); return [s.length, s === 'b'.repeat(5 * 1024 * 1024)]`);
+    const r = await big.run(`const s = await $ctx.$test.echo('b'.repeat(5 * 1024 * 1024)); return [s.length, s === 'b'.repeat(5 * 1024 * 1024)]`);
     expectData(r, [5 * 1024 * 1024, true]);
   });
 
@@ -237,7 +242,7 @@ describe('values a hook returns', () => {
   });
 
   it('a 5 MB string comes out whole', async () => {
-    const r = await run(`return 'c'.repeat(5 * 1024 * 1024)`);
+    const r = await big.run(`return 'c'.repeat(5 * 1024 * 1024)`);
     expect(r.error).toBeNull();
     expect(r.data).toBe('c'.repeat(5 * 1024 * 1024));
   });
