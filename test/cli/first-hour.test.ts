@@ -82,7 +82,7 @@ describe('help', () => {
     expect(r.stdout).not.toContain('the fixtures folder');
   });
 
-  it('every example in every --help runs as shown, exit 0 (but --watch and dev, which never end by themselves)', async () => {
+  it('every example in every --help runs as shown, exit 0 (but --watch, --inspect and dev, which wait for something else to end them)', async () => {
     const examples: string[] = [];
     for (const command of [[], ['run'], ['replay'], ['request'], ['db'], ['init']]) {
       const help = (await runCli([...command, '--help'], { cwd: tmpdir() })).stdout;
@@ -91,8 +91,9 @@ describe('help', () => {
     }
     expect(examples.length).toBeGreaterThanOrEqual(15);
     const prefix = `ep${process.pid}_`;
-    // --watch and dev never end by themselves: watch.test.ts and the dev server's tests run them.
-    for (const example of examples.filter((e) => !e.includes('--watch') && !/^enfyra-run dev\b/.test(e))) {
+    // --watch and dev never end by themselves, --inspect waits for a debugger: watch.test.ts, the dev server's
+    // tests and test/debug run them.
+    for (const example of examples.filter((e) => !e.includes('--watch') && !e.includes('--inspect') && !/^enfyra-run dev\b/.test(e))) {
       // A fresh copy per example; table names under a prefix of this test's own (the PostgreSQL example).
       const dir = scratchProject();
       const config = JSON.parse(readFileSync(path.join(dir, 'enfyra.config.json'), 'utf8'));
