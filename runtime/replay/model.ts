@@ -1,5 +1,6 @@
 /** A fixture file after validation: what the runner executes. */
 import type { HookChainTargets } from '../runtime.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 import type { HookRequest } from '../context/request.ts';
 import type { PathSegment } from '../shared/field-path.ts';
 import type { ExpectSpec, StateSpec } from './schema.ts';
@@ -29,6 +30,8 @@ export interface RequestStep extends StepBase {
   /** Set for a request through the HTTP pipeline (`method` + `path`); `targets` is then empty. */
   http?: { method: string; path: string };
   request: HookRequest;
+  /** Set for a single script run as another kind than a route hook (`kind` in the fixture). */
+  script?: { kind: ScriptKind; event?: string; args?: unknown };
   /** `request.file`: copied to a temp upload (as multer stores one) for the step's run. */
   upload?: FixtureUpload;
   expect: ExpectSpec;

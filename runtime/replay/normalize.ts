@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { HookChainTargets } from '../runtime.ts';
 import type { HookRequest } from '../context/request.ts';
+import type { ScriptKind } from '../shared/ctx-members.ts';
 import { parseDuration } from './duration.ts';
 import { FixtureError, fromZod } from './fixture-error.ts';
 import type { PathSegment } from '../shared/field-path.ts';
@@ -76,6 +77,7 @@ export function normalizeFixture(spec: FixtureSpec, raw: Record<string, unknown>
     checkExpect(own.expect, expectPath, context);
     if (own.table !== undefined && context.tables) checkTable(own.table, [...at, 'table'], context.tables);
     const { file, ...request } = { ...spec.request, ...own.request };
+    const script = scriptOf(own.kind !== undefined ? own : spec, own.kind !== undefined ? at : [], ownTarget ? own : spec);
     const fileAt = own.request?.file !== undefined ? [...at, 'request', 'file'] : ['request', 'file'];
     return {
       ...base(own.name),
@@ -84,11 +86,29 @@ export function normalizeFixture(spec: FixtureSpec, raw: Record<string, unknown>
       table: own.table ?? spec.table,
       request: { ...request, env },
       ...(file === undefined ? {} : { upload: fixtureUpload(file, fileAt, context.root) }),
+      ...(script ? { script } : {}),
       expect: own.expect,
       expectPath,
     };
   });
   return { startTime: startTime(spec.startTime), state: spec.state, steps, raw };
+}
+
+/** `kind` (with `event` for websocket, `args` for graphql): one hook run as that kind of script. */
+function scriptOf(
+  spec: { kind?: ScriptKind; event?: string; args?: unknown },
+  at: PathSegment[],
+  target: { hook?: string; chain?: unknown; path?: string },
+): { kind: ScriptKind; event?: string; args?: unknown } | null {
+  if (spec.kind === undefined) {
+    if (spec.event !== undefined) throw new FixtureError([...at, 'event'], 'needs "kind": "websocket"');
+    if (spec.args !== undefined) throw new FixtureError([...at, 'args'], 'needs "kind": "graphql"');
+    return null;
+  }
+  if (target.hook === undefined) throw new FixtureError([...at, 'kind'], 'runs one script: use it with "hook", not with "chain" or "method" + "path"');
+  if (spec.event !== undefined && spec.kind !== 'websocket') throw new FixtureError([...at, 'event'], 'needs "kind": "websocket"');
+  if (spec.args !== undefined && spec.kind !== 'graphql') throw new FixtureError([...at, 'args'], 'needs "kind": "graphql"');
+  return { kind: spec.kind, ...(spec.event === undefined ? {} : { event: spec.event }), ...(spec.args === undefined ? {} : { args: spec.args }) };
 }
 
 function fixtureUpload(file: string | { path: string; fieldname?: string; mimetype?: string }, at: PathSegment[], root: string): FixtureUpload {

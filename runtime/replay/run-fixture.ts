@@ -105,9 +105,14 @@ async function runRequest(step: RequestStep, env: ReplayEnvironment, options: Ru
   const request = upload ? { ...step.request, file: upload.file } : step.request;
   let envelope;
   try {
-    ({ envelope } = step.http
-      ? await runHttpStep(step.http, request, env)
-      : await env.runtime.runChain(step.targets, request, { mainTable: step.table, strict: options.strict }));
+    if (step.script) {
+      const { kind, event, args } = step.script;
+      envelope = await env.runtime.runKind(step.targets.handler!, kind, request, { mainTable: step.table, strict: options.strict, event, args });
+    } else {
+      ({ envelope } = step.http
+        ? await runHttpStep(step.http, request, env)
+        : await env.runtime.runChain(step.targets, request, { mainTable: step.table, strict: options.strict }));
+    }
   } finally {
     upload?.cleanup();
   }

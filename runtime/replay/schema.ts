@@ -3,6 +3,7 @@
  * a misspelt field is an error, never a silently ignored expectation.
  */
 import { z } from 'zod';
+import { SCRIPT_KINDS } from '../shared/ctx-members.ts';
 import { parseDuration } from './duration.ts';
 
 const duration = z
@@ -82,6 +83,15 @@ export const expectSchema = z.strictObject({
 });
 
 const named = { name: z.string().optional(), description: z.string().optional() };
+
+/** Another kind of script than a route hook, with the `$ctx` Enfyra builds for it (runtime/members/kinds). */
+const scriptKind = {
+  kind: z.enum(SCRIPT_KINDS).optional(),
+  /** websocket: the event whose handler runs (none: the connection handler). */
+  event: z.string().min(1).optional(),
+  /** graphql: `$args`. */
+  args: z.unknown().optional(),
+};
 const target = {
   hook: hookPath.optional(),
   chain: chainSchema.optional(),
@@ -91,7 +101,7 @@ const target = {
   path: z.string().startsWith('/', 'expected a path starting with "/"').optional(),
 };
 
-export const requestStepSchema = z.strictObject({ ...named, ...target, request: requestSchema.optional(), expect: expectSchema });
+export const requestStepSchema = z.strictObject({ ...named, ...target, ...scriptKind, request: requestSchema.optional(), expect: expectSchema });
 export const advanceStepSchema = z.strictObject({ ...named, advance: duration });
 export const stateStepSchema = z.strictObject({ ...named, state: stateSchema });
 
@@ -101,6 +111,7 @@ export const fixtureSchema = z
     $comment: z.string().optional(),
     ...named,
     ...target,
+    ...scriptKind,
     /** `$ctx.$env` of every step (default {}), never the machine's environment. */
     env: z.record(z.string(), z.string()).optional(),
     /** Where the virtual clock starts: ISO date text or epoch ms (default 2024-01-01T00:00:00Z). */

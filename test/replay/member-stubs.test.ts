@@ -85,3 +85,25 @@ describe('request.file', () => {
     expect(result!.field).toBe('request.file.path');
   });
 });
+
+describe('kind', () => {
+  const WS = "await $ctx.$socket.reply('pong', $ctx.$body); return $ctx.$req.method;";
+
+  it('runs the hook as that kind of script, with its $ctx (a websocket event here)', async () => {
+    const dir = bareProject({ 'hooks/ws.js': WS, 'fixtures/requests/ws.json': { hook: 'hooks/ws.js', kind: 'websocket', event: 'ping', request: { body: { n: 1 } }, expect: { data: 'WS_EVENT', effectsContain: [{ type: 'socket.reply', event: 'pong', data: { n: 1 } }] } } });
+    expect((await replayIn(dir)).results[0]!.status).toBe('passed');
+  });
+
+  it.each([
+    [{ chain: { handler: 'hooks/ws.js' }, kind: 'websocket' }, 'kind'],
+    [{ hook: 'hooks/ws.js', event: 'ping' }, 'event'],
+    [{ hook: 'hooks/ws.js', kind: 'graphql', event: 'ping' }, 'event'],
+    [{ hook: 'hooks/ws.js', kind: 'websocket', args: {} }, 'args'],
+    [{ hook: 'hooks/ws.js', kind: 'cron' }, 'kind'],
+  ])('%j is an invalid fixture naming %s', async (target, field) => {
+    const dir = bareProject({ 'hooks/ws.js': WS, 'fixtures/requests/ws.json': { ...target, expect: {} } });
+    const [result] = (await replayIn(dir)).results;
+    expect(result!.status).toBe('invalid');
+    expect(result!.field).toBe(field);
+  });
+});
