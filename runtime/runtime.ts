@@ -3,7 +3,8 @@
  * ($cache, $repos, $helpers). This is the programmatic API users' own tests
  * use, and what the CLI and replay drive.
  */
-import { loadConfig, resolveConfig, type ResolvedConfig } from './config/load.ts';
+import { ConfigError, loadConfig, resolveConfig, type ResolvedConfig } from './config/load.ts';
+import { PackageError } from './members/pkgs/bundle.ts';
 import type { EnfyraConfigInput } from './config/schema.ts';
 import { Sandbox } from './sandbox/sandbox.ts';
 import type { HostModule } from './sandbox/host-module.ts';
@@ -23,7 +24,7 @@ import { DatabaseHandle, type DatabaseSource } from './repos/database-handle.ts'
 import { createReposModules } from './repos/repos-module.ts';
 import { createHelperModules } from './helpers/index.ts';
 import { keepAlive } from './shared/keep-alive.ts';
-import { createMemberModules } from './members/index.ts';
+import { createMemberModules, packagePreludes } from './members/index.ts';
 import type { FetchAnswer, FetchModule } from './members/fetch/fetch-module.ts';
 import { loadFlows, type FlowRegistry } from './members/flows/format.ts';
 import { runFlow, type FlowRun, type FlowRunDeps } from './members/flows/runner.ts';
@@ -154,7 +155,10 @@ export class Runtime {
       ...members.modules,
       ...(options.modules ?? []),
     ];
-    const sandbox = new Sandbox(config.sandbox, modules);
+    // Packages are bundled (and cached) before the first isolate exists; one that cannot run in an isolate
+    // fails here with a PackageError naming it.
+    const packages = config.packages.names.length > 0 ? await packagePreludes(config).catch(asConfigError) : [];
+    const sandbox = new Sandbox(config.sandbox, modules, packages);
     closers.push(() => sandbox.close());
     const stores = { cache: { driver, namespace: config.cache.namespace }, database };
     return new Runtime(config, sandbox, new HookLoader(cwd), sanitizeEnv(env, config.envDeny), closers, stores, members.fetch, counters);
@@ -308,4 +312,10 @@ function observed(
 
 function isResolved(config: RuntimeOptions['config']): config is ResolvedConfig {
   return config !== undefined && typeof (config as ResolvedConfig).root === 'string' && 'file' in config;
+}
+
+/** A listed package that is missing or cannot run in an isolate is the project's configuration to fix. */
+function asConfigError(err: unknown): never {
+  if (err instanceof PackageError) throw new ConfigError(`packages.names: ${err.message}`);
+  throw err;
 }

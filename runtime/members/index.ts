@@ -49,8 +49,3 @@ export function createMemberModules(options: MemberModulesOptions): MemberModule
 export function packagePreludes(config: ResolvedConfig): Promise<PackagePrelude[]> {
   return bundlePackages(config.packages.names, { projectRoot: config.root, cacheDir: config.packages.cacheDir });
 }
-
-/** Enfyra's `require` for a package that is not installed (kernel worker-setup-template.js). */
-export function missingPackageMessage(name: string): string {
-  return `Module "${name}" is not available. Install it via Settings \u2192 Packages`;
-}

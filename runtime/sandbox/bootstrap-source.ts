@@ -25,6 +25,7 @@
  * prototype. Nothing here may throw to the host: the host copies an escaped
  * exception by running its getters without a time limit (see invocation.ts).
  */
+import { missingPackageMessage } from '../shared/enfyra-messages.ts';
 import type { HostModule } from './host-module.ts';
 import { HTTP_ERROR_NAMES } from '../shared/http-errors.ts';
 import { installWebGlobals } from './web-globals-source.ts';
@@ -59,8 +60,19 @@ export function buildManifest(modules: readonly HostModule[]): ManifestEntry[] {
  * The bootstrap script, run once per isolate in its one context, after SES's lockdown script. Its
  * completion value is the isolate's entry function (see IsolateEntry; the host keeps it as a Reference).
  */
-export function bootstrapSource(manifest: ManifestEntry[], limits: BootstrapLimits): string {
-  const config = JSON.stringify({ manifest, limits, statuses: HTTP_ERROR_NAMES });
+/**
+ * An installed package as the isolate loads it: `source` is a script whose completion value is the
+ * package (members/pkgs/bundle.ts builds it). Loaded once per isolate, after lockdown, then frozen with
+ * the rest of the shared realm.
+ */
+export interface IsolatePackage {
+  name: string;
+  source: string;
+}
+
+export function bootstrapSource(manifest: ManifestEntry[], limits: BootstrapLimits, packages: readonly IsolatePackage[] = []): string {
+  const [missingBefore, missingAfter] = missingPackageMessage('\0').split('\0');
+  const config = JSON.stringify({ manifest, limits, statuses: HTTP_ERROR_NAMES, packages, missingPackage: [missingBefore, missingAfter] });
   // Strict, so `fn.caller` and stack frames (Error.prepareStackTrace) never hand a script a bridge function.
   return `'use strict';(${isolateMain.toString()})(${config}, ${installWebGlobals.toString()});`;
 }
@@ -86,6 +98,9 @@ function isolateMain(config: {
   limits: BootstrapLimits;
   /** status -> exception name */
   statuses: Record<string, string>;
+  packages: IsolatePackage[];
+  /** Enfyra's message for a package that is not installed, around the name. */
+  missingPackage: [string, string];
 }, webGlobals: typeof installWebGlobals): IsolateEntry {
   const g: any = globalThis;
   // Freeze the shared realm first (SES, loaded just before this script): every intrinsic captured below
@@ -98,6 +113,17 @@ function isolateMain(config: {
   const hardenFn: (value: unknown) => unknown = g.harden;
   delete g.lockdown;
   delete g.harden;
+
+  // Installed packages ($ctx.$pkgs.<name>, require(name)), as Enfyra's worker offers them: evaluated once in
+  // the shared realm and frozen with it below, so no invocation can change what the next one gets.
+  const packages: Record<string, unknown> = {};
+  const indirectEval = eval;
+  for (const pkg of config.packages) packages[pkg.name] = indirectEval(pkg.source);
+  hardenFn(packages);
+  g.require = function require(name: unknown): unknown {
+    if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(packages, name)) return packages[name];
+    throw new Error(config.missingPackage[0] + String(name) + config.missingPackage[1]);
+  };
   const hostRaw: (...args: unknown[]) => string = g.__enfyraHost;
   const postRaw: (...args: unknown[]) => void = g.__enfyraPost;
   delete g.__enfyraHost;
@@ -492,7 +518,7 @@ function isolateMain(config: {
     $statusCode: request.statusCode,
     $api: request.api,
     $env: request.env,
-    $pkgs: {},
+    $pkgs: packages,
   };
   if (request.extra !== null && typeof request.extra === 'object') {
     for (const name in request.extra) $ctx[name] = request.extra[name];

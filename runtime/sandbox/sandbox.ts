@@ -4,7 +4,7 @@
  */
 import type { HostMethod, HostModule } from './host-module.ts';
 import { IsolatePool } from './isolate-pool.ts';
-import { bootstrapSource, buildManifest } from './bootstrap-source.ts';
+import { bootstrapSource, buildManifest, type IsolatePackage } from './bootstrap-source.ts';
 import { INTERRUPTED_ERROR, runInvocation, type ContextData, type HookSource, type Interruptible, type InvocationOutcome, type InvokeOptions } from './invocation.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
@@ -21,6 +21,8 @@ export class Sandbox {
   constructor(
     limits: SandboxConfig,
     modules: readonly HostModule[],
+    /** Installed packages for `$ctx.$pkgs` and `require` (members/pkgs: bundled for the isolate). */
+    packages: readonly IsolatePackage[] = [],
   ) {
     this.limits = limits;
     const paths = new Set<string>();
@@ -34,7 +36,7 @@ export class Sandbox {
     this.pool = new IsolatePool({
       maxIsolates: limits.maxIsolates,
       memoryLimitMb: limits.memoryLimitMb,
-      bootstrapSource: bootstrapSource(buildManifest(modules), limits),
+      bootstrapSource: bootstrapSource(buildManifest(modules), limits, packages),
       invocationsPerIsolate: limits.invocationsPerIsolate,
     });
   }

@@ -11,7 +11,7 @@ afterEach(stillServes);
 afterAll(() => sandbox.close());
 
 /** Evaluated through a constructor chain: must see the isolate's own global only. */
-const PROBE = `return [typeof process, typeof require, typeof module, typeof Buffer, typeof __enfyraHost, typeof __enfyraInit].join()`;
+const PROBE = `return [typeof process, typeof __filename, typeof module, typeof Buffer, typeof __enfyraHost, typeof __enfyraInit].join()`;
 const NOTHING = 'undefined,undefined,undefined,undefined,undefined,undefined';
 const INERT: ExpectedError & { message: string } = { name: 'TypeError', message: 'Function.prototype.constructor is not a valid constructor.' };
 
@@ -70,11 +70,11 @@ describe('constructor chains', () => {
     expectData(r, [INERT.message, INERT.message]);
   });
 
-  it('the global object has no host names and no bridge leftovers', async () => {
+  it('the global object has no host names and no bridge leftovers (require is Enfyra\'s own, see below)', async () => {
     const r = await run(`
       const g = Function('return this')();
       const names = Object.getOwnPropertyNames(g);
-      return ['require', 'process', 'module', 'Buffer', 'setTimeout', 'setImmediate', 'queueMicrotask', 'fetch',
+      return ['process', 'module', 'Buffer', 'setTimeout', 'setImmediate', 'queueMicrotask', 'fetch',
               'WebAssembly', '__enfyraHost', '__enfyraInit', '__enfyraRun'].filter((n) => names.includes(n) || n in g);`);
     expectData(r, []);
   });
@@ -82,7 +82,7 @@ describe('constructor chains', () => {
 
 describe('code generation and modules', () => {
   it('direct and indirect eval run inside the isolate', async () => {
-    expectData(await run(`return [eval('typeof process'), (0, eval)('typeof require'), (0, eval)('this') === globalThis]`), [
+    expectData(await run(`return [eval('typeof process'), (0, eval)('typeof module'), (0, eval)('this') === globalThis]`), [
       'undefined',
       'undefined',
       true,
@@ -103,8 +103,9 @@ describe('code generation and modules', () => {
     expectError(await run(`return import.meta.url`), { name: 'SyntaxError', message: /import\.meta/ });
   });
 
-  it('require is not defined', async () => {
-    expectError(await run(`return require('fs')`), { name: 'ReferenceError', message: 'require is not defined' });
+  it("require is Enfyra's, for installed packages only: Node's modules are not available", async () => {
+    expectError(await run(`return require('fs')`), { name: 'Error', message: 'Module "fs" is not available. Install it via Settings \u2192 Packages' });
+    expectError(await run(`return require('node:child_process')`), { name: 'Error', message: /^Module "node:child_process" is not available/ });
   });
 
   it('WebAssembly is not available (its memory escapes the isolate memory limit)', async () => {

@@ -1,7 +1,7 @@
 /**
  * Package preludes for the isolate: bundled with esbuild, cached by version, refused with a clear error when
- * a package needs Node. Until the sandbox loads preludes itself, each bundle is evaluated here in a bare
- * isolated-vm context to show it exposes the package.
+ * a package needs Node. Each bundle is evaluated here in a bare isolated-vm context to show it exposes the
+ * package; test/members/pkgs-run.test.ts runs packages through the sandbox.
  */
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
