@@ -185,6 +185,8 @@ interface EnfyraContext {
     params: Record<string, string>;
     /** The JSON body's text as sent (undefined without a JSON body). */
     rawBody?: string;
+    /** Websocket scripts: the connected user (null when anonymous). */
+    user?: EnfyraContext['$user'];
   };
   /** Shared between the hooks of one request. */
   $share: Record<string, any>;
@@ -209,6 +211,8 @@ interface EnfyraContext {
   $repos: { [table: string]: EnfyraRepository } & { secure: { [table: string]: EnfyraRepository } };
   $helpers: EnfyraHelpers;
   $pkgs: Record<string, any>;
+  /** The `$repos` calls made inside `callback` share one database transaction: committed when it resolves, rolled back when it throws (a nested run joins the outer one). */
+  $transaction: { run<T>(callback: () => Promise<T> | T): Promise<T> };
 }
 
 /** A script error as post-hooks see it (`$ctx.$error`, `$ctx.$api.error`). */

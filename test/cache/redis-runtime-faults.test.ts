@@ -138,8 +138,10 @@ describe.skipIf(!canStart)('Redis restarted while a hook calls $cache in a loop 
 
     expectOutageThenRecovery(calls, { minFailures: 5 });
     const failures = calls.filter((c) => !c.ok);
-    expect(failures[0]!.at + startedAt).toBeGreaterThanOrEqual(downAt - 250);
-    expect(failures.at(-1)!.at + startedAt).toBeLessThanOrEqual(upAt + FAIL_FAST_MS);
+    // No call failed before the server went down: the first failed call ended after the kill began. (Times are the
+    // hook's own clock readings: the hook starts some time after the loop is requested, more so on a busy machine.)
+    expect(failures[0]!.epoch + failures[0]!.ms).toBeGreaterThanOrEqual(downAt);
+    expect(failures.at(-1)!.epoch).toBeLessThanOrEqual(upAt + FAIL_FAST_MS);
     // The client reconnects on its own soon after the server answers again (well under a second on an idle machine).
     expect(recoveredAfter(calls) + startedAt - upAt).toBeLessThan(FAIL_FAST_MS);
     // A fresh invocation after the outage just works.

@@ -38,6 +38,8 @@ export interface LoopCall {
   op: 'set' | 'get';
   /** ms after the hook began. */
   at: number;
+  /** When the call started, epoch ms (the isolate's clock is the host's). */
+  epoch: number;
   ms: number;
   ok: boolean;
   value?: unknown;

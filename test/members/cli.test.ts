@@ -39,7 +39,7 @@ describe('enfyra-run members on the command line', { timeout: 120_000 }, () => {
       statusCode: 200,
       error: null,
       data: { status: 'completed', flow: { greet: 'hi Ada', tell: 6, $payload: { name: 'Ada' } }, completedSteps: [{ key: 'greet' }, { key: 'tell' }] },
-      logs: ['greeting Ada'],
+      logs: ['greeting', 'Ada'],
       effects: [{ type: 'socket.emitToUser', userId: 1, event: 'welcome', data: 'hi Ada' }],
     });
   });

@@ -15,11 +15,11 @@ async function timed(op, call) {
   const at = Date.now() - t0;
   try {
     const value = await call();
-    calls.push({ op, at, ms: Date.now() - t0 - at, ok: true, value: value ?? null });
+    calls.push({ op, at, epoch: t0 + at, ms: Date.now() - t0 - at, ok: true, value: value ?? null });
     streak++;
     return true;
   } catch (err) {
-    calls.push({ op, at, ms: Date.now() - t0 - at, ok: false, status: err.statusCode ?? null, name: err.name, message: err.message });
+    calls.push({ op, at, epoch: t0 + at, ms: Date.now() - t0 - at, ok: false, status: err.statusCode ?? null, name: err.name, message: err.message });
     failures++;
     streak = 0;
     return false;
