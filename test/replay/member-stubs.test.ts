@@ -107,3 +107,24 @@ describe('kind', () => {
     expect(result!.field).toBe(field);
   });
 });
+
+describe('flows in replay', () => {
+  const FLOW = { name: 'welcome', steps: [{ key: 'greeting', stepOrder: 1, type: 'script', scriptLanguage: 'javascript', sourceCode: "$ctx.$logs('welcome ' + $ctx.$flow.$payload.name); return 'hi';" }] };
+  const HOOK = "return await $ctx.$trigger('welcome', { name: $ctx.$body.name });";
+
+  it('with flows.runTriggered, a triggered flow runs after the hook; its run (with its own logs) is an effect', async () => {
+    const config = { database: { schema: null }, flows: { runTriggered: true } };
+    const dir = bareProject({
+      'enfyra.config.json': config,
+      'flows/welcome.json': FLOW,
+      'hooks/signup.js': HOOK,
+      'fixtures/requests/signup.json': {
+        hook: 'hooks/signup.js',
+        request: { method: 'POST', body: { name: 'Ada' } },
+        expect: { dataMatch: { flowId: 'welcome' }, effectsContain: [{ type: 'trigger', flow: 'welcome', payload: { name: 'Ada' } }, { type: 'flow.run', status: 'completed', logs: ['welcome Ada'] }] },
+      },
+    });
+    const [result] = (await replayIn(dir)).results;
+    expect(result!.status, JSON.stringify(result)).toBe('passed');
+  });
+});
