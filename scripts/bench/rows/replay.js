@@ -22,7 +22,7 @@ function writeFixtures(dir) {
             name: `hello ${i}`,
             hook: 'hooks/hello.js',
             request: { params: { id: String(i) } },
-            expect: { statusCode: 200, data: { message: 'Hello, Local Developer!', id: String(i) }, logs: [`hello.js called with id=${i}`] },
+            expect: { statusCode: 200, data: { message: 'Hello, admin@localhost!', id: String(i) }, logs: [`hello.js called with id=${i}`] },
           }
         : {
             name: `cache-first hit ${i}`,
