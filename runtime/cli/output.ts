@@ -1,6 +1,7 @@
 /** Human-readable output of a run: status line, data as JSON, warnings, logs. */
-import { logEntryText } from '../shared/log-entry.ts';
 import type { Envelope } from '../context/envelope.ts';
+import { RUNTIME_LOG_PREFIX } from '../sandbox/invocation.ts';
+import { logEntryText } from '../shared/log-entry.ts';
 import type { Colors } from '../shared/colors.ts';
 import { formatWarning, type Warning } from '../shared/diagnostics.ts';
 import { jsonText } from './json-text.ts';
@@ -26,7 +27,7 @@ export function formatEnvelope(hook: string, envelope: Envelope, c: Colors): str
     lines.push(c.bold('logs:'));
     for (const entry of envelope.logs) {
       const line = logEntryText(entry);
-      lines.push(indent(typeof entry === 'string' && line.startsWith('[enfyra-run]') ? c.yellow(line) : line));
+      lines.push(indent(typeof entry === 'string' && line.startsWith(RUNTIME_LOG_PREFIX) ? c.yellow(line) : line));
     }
   }
   return lines.join('\n') + '\n';

@@ -52,13 +52,6 @@ export interface ChainResult {
   context: ContextData;
 }
 
-/**
- * Where the sandbox located an uncaught error, when it did. Read
- * structurally: the sandbox's InvocationError gains these fields in the
- * sandbox's own change.
- */
-type LocatedError = InvocationError & { position?: { line: number; column: number }; codeFrame?: string; code?: string };
-
 interface Failure {
   phase: ScriptPhase;
   label: string;
@@ -118,7 +111,7 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
     }
     const swallowed = located(outcome.error!, 'post', `postHook #${k + 1}`, hook);
     const note = `postHook #${k + 1} failed and was ignored, as Enfyra ignores it: ${swallowed.error.message}`;
-    logs.push(`[enfyra-run] ${note}`);
+    logs.push(`${RUNTIME_LOG_PREFIX} ${note}`);
     warnings.push({ code: 'chain.post-hook-error', message: `${note}. The response goes on without this post-hook's change.`, file: hook.filename, ...position(outcome.error!) });
   }
   return finish(ctx);
@@ -152,7 +145,7 @@ export async function runChain(invoke: Invoke, chain: HookChain, initial: Contex
 }
 
 /** The outcome's error with Enfyra's location: an error without a status names the phase and line. */
-function located(error: LocatedError, phase: ScriptPhase, label: string, hook: HookSource): Failure {
+function located(error: InvocationError, phase: ScriptPhase, label: string, hook: HookSource): Failure {
   const at = error.position;
   const stack = `${error.name}: ${error.message}${at ? `\n    at ${label} (${hook.filename}:${at.line}:${at.column})` : ''}`;
   const base: ScriptFailure = { statusCode: error.statusCode, name: error.name, message: error.message, details: error.details, code: error.code };
@@ -172,7 +165,7 @@ function located(error: LocatedError, phase: ScriptPhase, label: string, hook: H
   };
 }
 
-function position(error: LocatedError): { line?: number; column?: number } {
+function position(error: InvocationError): { line?: number; column?: number } {
   return error.position ? { line: error.position.line, column: error.position.column } : {};
 }
 
@@ -226,17 +219,16 @@ function requestLine(ctx: ContextData) {
   return { method: req.method ?? 'GET', url: req.url ?? '/', correlationHeader: api.request?.correlationId };
 }
 
+/** Enfyra's entries of a script's logs (one per argument), then the runtime's own notes about the run. */
+export function logEntriesOf(outcome: Pick<InvocationOutcome, 'logs' | 'logEntries'>): unknown[] {
+  return [...outcome.logEntries, ...outcome.logs.filter((line) => line.startsWith(RUNTIME_LOG_PREFIX))];
+}
+
 /**
  * The hook's static warnings (found while compiling, with lines) and what its run warned. A run-time
  * warning without a line whose code a static one already names is the same trap seen twice: kept once,
  * with the line.
  */
-/** Enfyra's entries of a script's logs (one per argument), then the runtime's own notes about the run. */
-export function logEntriesOf(outcome: Pick<InvocationOutcome, 'logs' | 'logEntries'>): unknown[] {
-  if (!outcome.logEntries) return outcome.logs;
-  return [...outcome.logEntries, ...outcome.logs.filter((line) => line.startsWith(RUNTIME_LOG_PREFIX))];
-}
-
 function withStaticWarnings(found: readonly Warning[], raised: readonly Warning[]): Warning[] {
   const named = new Set(found.map((w) => w.code));
   return [...found, ...raised.filter((w) => w.line !== undefined || !named.has(w.code))];

@@ -3,9 +3,9 @@
  * with the expectation's name as written in the fixture (`statusCode`,
  * `data.items[0]`, `dataMatch.limit`, `cache["user:1"]`, `tables.products["3"].price`).
  */
-import { logEntryText } from '../shared/log-entry.ts';
 import type { Envelope } from '../context/envelope.ts';
 import type { Row } from '../repos/repository.ts';
+import { someLogContains } from '../shared/log-entry.ts';
 import { compare, type Mismatch } from './compare.ts';
 import { ownValue } from '../shared/json-value.ts';
 import type { ExpectSpec } from './schema.ts';
@@ -43,7 +43,7 @@ export function checkStep(expect: ExpectSpec, actual: StepActual): StepMismatch[
     }
   }
   for (const [i, text] of (expect.logsContain ?? []).entries()) {
-    if (!envelope.logs.some((entry) => logEntryText(entry).includes(text))) {
+    if (!someLogContains(envelope.logs, text)) {
       out.push({ path: ['logsContain', i], expected: text, actual: envelope.logs, note: 'no log line contains the expected text' });
     }
   }

@@ -4,7 +4,7 @@
  * only fail in its wake) unless every step's actual result is wanted (--update).
  */
 import { ConfigError } from '../config/load.ts';
-import { roundMs } from '../context/envelope.ts';
+import { roundMs, type Envelope } from '../context/envelope.ts';
 import { checkStep, type StepActual } from './check.ts';
 import type { ReplayEnvironment } from './environment.ts';
 import type { Fixture, RequestStep, Step } from './model.ts';
@@ -103,7 +103,7 @@ async function runStep(step: Step, env: ReplayEnvironment, fetch: FetchStubs, op
 async function runRequest(step: RequestStep, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepActual> {
   const upload = step.upload ? prepareUpload(step.upload.path, step.upload.fieldname, step.upload.mimetype) : null;
   const request = upload ? { ...step.request, file: upload.file } : step.request;
-  let envelope;
+  let envelope: Envelope;
   try {
     if (step.script) {
       const { kind, event, args } = step.script;

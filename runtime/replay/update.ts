@@ -4,8 +4,8 @@
  * already has are rewritten; an empty `expect: {}` gets statusCode and data
  * (or error) filled in.
  */
-import { logEntryText } from '../shared/log-entry.ts';
 import { writeFileSync } from 'node:fs';
+import { someLogContains } from '../shared/log-entry.ts';
 import type { Envelope } from '../context/envelope.ts';
 import type { StepActual } from './check.ts';
 import { formatFixtureField, type PathSegment } from '../shared/field-path.ts';
@@ -46,7 +46,7 @@ function refreshedFields(expect: Record<string, unknown>, actual: StepActual): R
   if ('dataMatch' in expect) out.dataMatch = refresh(expect.dataMatch, envelope.data, 'subset');
   if ('logs' in expect) out.logs = refresh(expect.logs, envelope.logs, 'exact');
   if (Array.isArray(expect.logsContain)) {
-    out.logsContain = expect.logsContain.filter((text) => envelope.logs.some((entry) => logEntryText(entry).includes(String(text))));
+    out.logsContain = expect.logsContain.filter((text) => someLogContains(envelope.logs, String(text)));
   }
   if (isPlainObject(expect.cache)) out.cache = mapValues(expect.cache, (value, key) => refresh(value, ownValue(actual.cache, key), 'exact'));
   if (isPlainObject(expect.tables)) {

@@ -114,16 +114,6 @@ function isolateMain(config: {
   delete g.lockdown;
   delete g.harden;
 
-  // Installed packages ($ctx.$pkgs.<name>, require(name)), as Enfyra's worker offers them: evaluated once in
-  // the shared realm and frozen with it below, so no invocation can change what the next one gets.
-  const packages: Record<string, unknown> = {};
-  const indirectEval = eval;
-  for (const pkg of config.packages) packages[pkg.name] = indirectEval(pkg.source);
-  hardenFn(packages);
-  g.require = function require(name: unknown): unknown {
-    if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(packages, name)) return packages[name];
-    throw new Error(config.missingPackage[0] + String(name) + config.missingPackage[1]);
-  };
   const hostRaw: (...args: unknown[]) => string = g.__enfyraHost;
   const postRaw: (...args: unknown[]) => void = g.__enfyraPost;
   delete g.__enfyraHost;
@@ -156,6 +146,18 @@ function isolateMain(config: {
   const stringIncludes = String.prototype.includes;
   const hasOwn = Object.prototype.hasOwnProperty;
   const reflectGet = Reflect.get;
+
+  // Installed packages ($ctx.$pkgs.<name>, require(name)), as Enfyra's worker offers them: evaluated once in
+  // the shared realm, after the bridge's globals are gone (a package never sees them), and frozen, so no
+  // invocation can change what the next one gets.
+  const packages: Record<string, unknown> = {};
+  const indirectEval = eval;
+  for (const pkg of config.packages) packages[pkg.name] = indirectEval(pkg.source);
+  hardenFn(packages);
+  g.require = function require(name: unknown): unknown {
+    if (typeof name === 'string' && reflectApply(hasOwn, packages, [name])) return packages[name];
+    throw new ErrorCtor(config.missingPackage[0] + StringCtor(name) + config.missingPackage[1]);
+  };
   // Function.prototype[Symbol.hasInstance] is non-writable: `instanceof` without Error[Symbol.hasInstance].
   const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
   const limits = config.limits;

@@ -7,3 +7,8 @@ export function logEntryText(entry: unknown): string {
     return String(entry);
   }
 }
+
+/** Whether some entry, as text, contains `text` (a fixture's `logsContain`). */
+export function someLogContains(logs: readonly unknown[], text: string): boolean {
+  return logs.some((entry) => logEntryText(entry).includes(text));
+}
