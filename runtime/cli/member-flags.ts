@@ -3,6 +3,7 @@
  * --args, --out (where a `$res.stream` body goes). Mistakes are UsageErrors
  * naming the flag.
  */
+import { KIND_OF_OPTION, misplacedKindOption } from '../members/kinds/for-kind.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Envelope } from '../context/envelope.ts';
@@ -22,15 +23,12 @@ export interface MemberFlags {
 }
 
 export function kindFromFlags(flags: MemberFlags): ScriptKind {
-  if (flags.kind === undefined) {
-    if (flags.event !== undefined) throw new UsageError('--event needs --kind websocket');
-    if (flags.args !== undefined) throw new UsageError('--args needs --kind graphql');
-    return 'handler';
+  if (flags.kind !== undefined && !(SCRIPT_KINDS as readonly string[]).includes(flags.kind)) {
+    throw new UsageError(`--kind must be one of ${SCRIPT_KINDS.join(', ')} (got "${flags.kind}")`);
   }
-  if (!(SCRIPT_KINDS as readonly string[]).includes(flags.kind)) throw new UsageError(`--kind must be one of ${SCRIPT_KINDS.join(', ')} (got "${flags.kind}")`);
-  const kind = flags.kind as ScriptKind;
-  if (flags.event !== undefined && kind !== 'websocket') throw new UsageError('--event needs --kind websocket');
-  if (flags.args !== undefined && kind !== 'graphql') throw new UsageError('--args needs --kind graphql');
+  const kind = (flags.kind ?? 'handler') as ScriptKind;
+  const misplaced = misplacedKindOption(kind, flags);
+  if (misplaced) throw new UsageError(`--${misplaced} needs --kind ${KIND_OF_OPTION[misplaced]}`);
   return kind;
 }
 

@@ -3,12 +3,13 @@
  * files that exist, request defaults merged, tables and matchers checked.
  * Every problem is a FixtureError naming the field.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { HookChainTargets } from '../runtime.ts';
 import type { HookRequest } from '../context/request.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
+import { KIND_OF_OPTION, misplacedKindOption } from '../members/kinds/for-kind.ts';
 import { parseDuration } from './duration.ts';
 import { FixtureError, fromZod } from './fixture-error.ts';
 import type { PathSegment } from '../shared/field-path.ts';
@@ -100,21 +101,18 @@ function scriptOf(
   at: PathSegment[],
   target: { hook?: string; chain?: unknown; path?: string },
 ): { kind: ScriptKind; event?: string; args?: unknown } | null {
-  if (spec.kind === undefined) {
-    if (spec.event !== undefined) throw new FixtureError([...at, 'event'], 'needs "kind": "websocket"');
-    if (spec.args !== undefined) throw new FixtureError([...at, 'args'], 'needs "kind": "graphql"');
-    return null;
-  }
+  // Without a kind the hook is a route hook, which takes neither option either.
+  const misplaced = misplacedKindOption(spec.kind ?? 'handler', spec);
+  if (misplaced) throw new FixtureError([...at, misplaced], `needs "kind": "${KIND_OF_OPTION[misplaced]}"`);
+  if (spec.kind === undefined) return null;
   if (target.hook === undefined) throw new FixtureError([...at, 'kind'], 'runs one script: use it with "hook", not with "chain" or "method" + "path"');
-  if (spec.event !== undefined && spec.kind !== 'websocket') throw new FixtureError([...at, 'event'], 'needs "kind": "websocket"');
-  if (spec.args !== undefined && spec.kind !== 'graphql') throw new FixtureError([...at, 'args'], 'needs "kind": "graphql"');
   return { kind: spec.kind, ...(spec.event === undefined ? {} : { event: spec.event }), ...(spec.args === undefined ? {} : { args: spec.args }) };
 }
 
 function fixtureUpload(file: string | { path: string; fieldname?: string; mimetype?: string }, at: PathSegment[], root: string): FixtureUpload {
   const spec = typeof file === 'string' ? { path: file } : file;
   const absolute = path.resolve(root, spec.path);
-  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+  if (!statSync(absolute, { throwIfNoEntry: false })?.isFile()) {
     throw new FixtureError(typeof file === 'string' ? at : [...at, 'path'], `no such file: ${spec.path} (relative to ${root})`);
   }
   return { ...spec, path: absolute };

@@ -21,6 +21,17 @@ export interface KindOptions {
   args?: unknown;
 }
 
+/** The one kind each option belongs to. */
+export const KIND_OF_OPTION = { event: 'websocket', args: 'graphql' } as const satisfies Record<keyof KindOptions, ScriptKind>;
+
+/** The option given that does not belong with `kind` (`event` is websocket's, `args` graphql's), or null. */
+export function misplacedKindOption(kind: ScriptKind, options: { [K in keyof KindOptions]?: unknown }): keyof KindOptions | null {
+  for (const option of ['event', 'args'] as const) {
+    if (options[option] !== undefined && kind !== KIND_OF_OPTION[option]) return option;
+  }
+  return null;
+}
+
 export function contextForKind(kind: ScriptKind, request: HookRequest, env: Record<string, string>, options: KindOptions = {}): ContextData {
   if (ROUTE_KINDS.includes(kind)) return contextData(request, env);
   const user = request.user ?? null;
