@@ -10,8 +10,9 @@ import type { Warning } from '../shared/diagnostics.ts';
 import { rewriteTemplateSyntax } from '../template/rewrite.ts';
 import { ScriptCompileError } from './compile-error.ts';
 import { checkExecutable } from './executable.ts';
-import { languageOf, type CompiledHook, type ScriptLanguage } from './hook-source.ts';
+import { languageOf, type CompiledHook, type ScriptLanguage, type SourcePosition } from './hook-source.ts';
 import { positionMapper } from './positions.ts';
+import { parseHookCode } from './hook-ast.ts';
 import { staticCallWarnings } from './static-calls.ts';
 import { staticReadWarnings } from './static-reads.ts';
 import { templateColumnMapper } from './template-positions.ts';
@@ -53,8 +54,7 @@ export function compileScript(written: string, options: CompileOptions): Compile
 
   const warnings: Warning[] = [
     ...templateWarnings(rewrite, filename),
-    ...staticReadWarnings(code, filename, originalPosition),
-    ...staticCallWarnings(code, filename, originalPosition),
+    ...staticWarnings(code, filename, originalPosition),
   ];
   return { filename, code, source: written, originalPosition, warnings, language };
 }
@@ -67,6 +67,12 @@ export function compileScript(written: string, options: CompileOptions): Compile
 function templateWarnings(rewrite: object, filename: string): Warning[] {
   const warnings = (rewrite as { warnings?: readonly Warning[] }).warnings ?? [];
   return warnings.map((w) => ({ ...w, file: w.file ?? filename }));
+}
+
+/** The traps found by reading the compiled code, from one parse of it. */
+function staticWarnings(code: string, filename: string, originalPosition: (line: number, column: number) => SourcePosition): Warning[] {
+  const ast = parseHookCode(code);
+  return ast ? [...staticReadWarnings(ast, filename, originalPosition), ...staticCallWarnings(ast, filename, originalPosition)] : [];
 }
 
 /** A `#!` first line would be a syntax error inside the function wrapper; blank it, keeping positions. */

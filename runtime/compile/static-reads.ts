@@ -6,9 +6,9 @@
  * `const { X } = $ctx.$env`. Reads through another variable
  * (`const env = $ctx.$env; env.X`) or a computed name are not followed.
  */
-import type { Node } from 'acorn';
-import { parseHookCode } from './hook-ast.ts';
 import { simple } from 'acorn-walk';
+import type { Node } from 'acorn';
+import type { AnyNode } from './hook-ast.ts';
 import type { Warning } from '../shared/diagnostics.ts';
 import { ENFYRA_HIDDEN_ENV, looksSecret } from '../shared/enfyra-env.ts';
 import type { SourcePosition } from './hook-source.ts';
@@ -21,8 +21,6 @@ interface Read {
   readonly line: number;
   readonly column: number;
 }
-
-type AnyNode = Node & Record<string, any>;
 
 const HIDDEN = ENFYRA_HIDDEN_ENV.join(', ');
 
@@ -58,13 +56,13 @@ function warningFor(read: Read): Pick<Warning, 'code' | 'message'> | null {
 }
 
 export function staticReadWarnings(
-  code: string,
+  ast: Node,
   file: string,
   originalPosition: (line: number, column: number) => SourcePosition,
 ): Warning[] {
   const warnings: Warning[] = [];
   const seen = new Set<string>();
-  for (const read of findReads(code)) {
+  for (const read of findReads(ast)) {
     const warning = warningFor(read);
     if (!warning) continue;
     const at = originalPosition(read.line, read.column + 1);
@@ -76,9 +74,7 @@ export function staticReadWarnings(
   return warnings;
 }
 
-function findReads(code: string): Read[] {
-  const ast = parseHookCode(code);
-  if (!ast) return [];
+function findReads(ast: Node): Read[] {
   const reads: Read[] = [];
   const destructured = (pattern: AnyNode, source: AnyNode) => {
     const member = ctxMemberName(source);
