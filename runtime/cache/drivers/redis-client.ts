@@ -5,8 +5,9 @@
  * - lazyConnect: nothing connects until the first command, so a CLI starts
  *   (and runs hooks that never touch $cache) with Redis down;
  * - connectTimeout, and a per-command bound: ioredis's commandTimeout for
- *   Sentinel and Cluster; for a single node the driver's StallGuard does the
- *   same job without a timer per command;
+ *   Sentinel; for a Cluster one that also covers its queues and retries
+ *   (redis-cluster-deadline.ts); for a single node the driver's StallGuard
+ *   does the same job without a timer per command;
  * - maxRetriesPerRequest 0: queued commands fail on the first failed
  *   (re)connect instead of waiting for several;
  * - autoResendUnfulfilledCommands off: a command whose reply was lost with the
@@ -20,6 +21,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { RedisConfig } from '../../config/schema.ts';
 import { unrefHandle } from '../../shared/keep-alive.ts';
 import { redisMode } from './redis-config.ts';
+import { enforceCommandDeadline } from './redis-cluster-deadline.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -43,7 +45,8 @@ export function createRedisClient(config: RedisConfig): RedisClient {
     disconnectTimeout: 20,
   };
   const mode = redisMode(config);
-  if (mode !== 'single') node.commandTimeout = timeoutMs;
+  // A single node has the driver's StallGuard; a Cluster's deadline also covers its queues (redis-cluster-deadline.ts).
+  if (mode === 'sentinel') node.commandTimeout = timeoutMs;
   if (config.password !== undefined) node.password = config.password;
   if (config.tls) node.tls = {};
 
@@ -58,6 +61,7 @@ export function createRedisClient(config: RedisConfig): RedisClient {
     };
     const cluster = new Cluster(config.cluster!, options);
     cluster.on('+node', (node: Redis) => unrefOnConnect(node));
+    enforceCommandDeadline(cluster, timeoutMs);
     return cluster;
   }
   node.retryStrategy = reconnectDelay;

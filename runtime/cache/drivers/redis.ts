@@ -6,6 +6,7 @@
  * `commandTimeoutMs`; see redis-client.ts for how that is bounded.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RedisConfig } from '../../config/schema.ts';
 import { CacheUnavailableError, NotAnIntegerError, type CacheDriver, type SlidingWindowResult } from '../driver.ts';
@@ -41,7 +42,10 @@ export class RedisCacheDriver implements CacheDriver {
   private selecting: Promise<void> | null = null;
   private databaseRefused: CacheUnavailableError | null = null;
 
+  private readonly commandTimeoutMs: number;
+
   constructor(config: RedisConfig) {
+    this.commandTimeoutMs = config.commandTimeoutMs;
     this.db = checkRedisConfig(config);
     this.urlForMessages = config.url === undefined ? '' : redactRedisUrl(config.url);
     this.databaseSelected = this.db === 0;
@@ -71,8 +75,8 @@ export class RedisCacheDriver implements CacheDriver {
         break;
       }
       case 'cluster':
-        // A Cluster queues commands while it has no slot map, with no timeout of its own.
-        this.guard = (pending) => withDeadline(pending, timeoutMs).catch(toCacheError);
+        // Its commands carry their own deadline, queues and retries included (redis-cluster-deadline.ts).
+        this.guard = (pending) => pending.catch(toCacheError);
         break;
     }
     // The connection is unref'd (redis-client.ts): a pending command keeps the process alive instead.
@@ -155,12 +159,9 @@ export class RedisCacheDriver implements CacheDriver {
     this.stallGuard?.stop();
     this.failoverWatch?.stop();
     if (this.client.status === 'ready') {
-      try {
-        await this.client.quit();
-        return;
-      } catch {
-        // fall through: drop the connection without the goodbye
-      }
+      // A server that hangs never answers QUIT: the goodbye waits one command timeout at most.
+      const said = this.client.quit().then(() => true, () => false);
+      if (await Promise.race([said, delay(this.commandTimeoutMs).then(() => false)])) return;
     }
     this.client.disconnect();
   }
@@ -196,24 +197,8 @@ function cacheError(err: unknown, timeoutMs: number, lastConnectionError: string
   const cause = lastConnectionError ? ` (${lastConnectionError})` : '';
   let plain = message;
   if (message.startsWith('Reached the max retries per request limit')) plain = `cannot reach the server${cause}`;
-  else if (message === 'Command timed out' || message.startsWith('no reply within')) plain = `no reply within ${timeoutMs} ms${cause}`;
+  else if (message === 'Command timed out') plain = `no reply within ${timeoutMs} ms${cause}`;
   else if (message === 'Connection is closed.') plain = `the connection to the server was lost${cause}`;
   else if (message.startsWith('Too many Cluster redirections')) plain = `the cluster could not route the command (failover in progress?): ${message}`;
   throw new CacheUnavailableError(`cache unavailable (redis): ${plain}`);
-}
-
-function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
-    pending.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
 }
