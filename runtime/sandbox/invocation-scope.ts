@@ -27,7 +27,9 @@ export class Scope implements InvocationScope {
   private readonly deadline: number;
   private readonly file: string | undefined;
   private readonly states = new Map<object, unknown>();
-  private readonly abort = new AbortController();
+  /** Made when someone listens (most invocations never do; aborting one costs a DOMException). */
+  private abort: AbortController | null = null;
+  private ended = false;
   interrupted = false;
 
   constructor(options: ScopeOptions = {}) {
@@ -40,12 +42,17 @@ export class Scope implements InvocationScope {
   }
 
   get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.ended) this.abort.abort();
+    }
     return this.abort.signal;
   }
 
   /** The invocation is over: outside work started for it should stop. */
   end(): void {
-    this.abort.abort();
+    this.ended = true;
+    this.abort?.abort();
   }
 
   remainingWallMs(): number {
