@@ -1,6 +1,6 @@
 /** Spawns the CLI, run from source (ENFYRA_RUN_FROM_SOURCE=1: no build needed), in a throw-away copy of the project. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,8 @@ export function scratchProject(extraFiles: Record<string, string> = {}): string 
   for (const entry of ['hooks', 'routes', 'flows', 'fixtures', 'enfyra.config.json']) {
     cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
   }
+  // The packages this checkout has installed, as a project's own (fixtures/packages lists one).
+  symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return writeTree(dir, extraFiles);
 }
 
