@@ -134,6 +134,8 @@ describe('Ctrl-C in the middle of `replay --real`', () => {
     const keys = () => {
       const db = new Database(path.join(dir, '.enfyra/cache.sqlite'), { readonly: true });
       try {
+        // The CLI may have created the file and not yet its table.
+        if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_entries'").get()) return [];
         return (db.prepare("SELECT key FROM cache_entries WHERE key LIKE '%job-lock'").all() as Array<{ key: string }>).map((r) => r.key);
       } finally {
         db.close();
