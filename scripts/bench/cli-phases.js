@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Start-up breakdown of `enfyra-run <hook>` (row 5), run as its own process
  * with the CLI's flags (`node --no-node-snapshot`). It loads the CLI's modules
@@ -8,16 +9,29 @@
  * output goes to stdout as usual.
  *
  *   node --no-node-snapshot scripts/bench/cli-phases.js [--redis] -- hooks/hello.js
+ *
+ * JavaScript (type-checked through JSDoc) rather than TypeScript: Node strips
+ * the types of a .ts entry with a WebAssembly module it loads first, which
+ * would land in the "node bootstrap" phase of a CLI whose bin is JavaScript.
  */
 const t0 = performance.now(); // ms since the process started: Node's own bootstrap
 const argv = process.argv.slice(2);
 const withRedis = argv[0] === '--redis';
 const cliArgs = argv.slice(argv.indexOf('--') + 1);
 const root = new URL('../../', import.meta.url);
-const dist = (p) => new URL(`dist/runtime/${p}`, root).href;
+/** @typedef {import('../lib/built.ts').BuiltModules} BuiltModules */
+/**
+ * A built module of this checkout, typed by its source (scripts/lib/built.ts, not loaded: types only).
+ * @template {keyof BuiltModules} F
+ * @param {F} file
+ * @returns {Promise<BuiltModules[F]>}
+ */
+const dist = (file) => import(new URL(`dist/runtime/${file}`, root).href);
 
+/** @type {Record<string, number>} */
 const phases = { 'node bootstrap (--no-node-snapshot)': t0 };
 let last = t0;
+/** @param {string} name */
 const lap = (name) => {
   const now = performance.now();
   phases[name] = now - last;
@@ -26,20 +40,20 @@ const lap = (name) => {
 
 // Subsystem by subsystem, in the order the CLI needs them; each step includes
 // whatever packages that subsystem imports at load time (listed afterwards).
-await import(dist('config/load.js'));
+await dist('config/load.js');
 lap('load: config/ (+ zod)');
-await import(dist('sandbox/sandbox.js'));
-await import(dist('template/rewrite.js'));
+await dist('sandbox/sandbox.js');
+await dist('template/rewrite.js');
 lap('load: sandbox/ + template/ (+ isolated-vm, acorn)');
-await import(dist('cache/create-driver.js'));
-await import(dist('cache/cache-module.js'));
+await dist('cache/create-driver.js');
+await dist('cache/cache-module.js');
 lap('load: cache/');
-await import(dist('repos/database-handle.js'));
-await import(dist('repos/repos-module.js'));
+await dist('repos/database-handle.js');
+await dist('repos/repos-module.js');
 lap('load: repos/');
-await import(dist('helpers/index.js'));
+await dist('helpers/index.js');
 lap('load: helpers/');
-const { main } = await import(dist('cli/main.js'));
+const { main } = await dist('cli/main.js');
 lap('load: cli/ (+ commander) and the rest');
 
 const code = await main(cliArgs);
@@ -54,7 +68,7 @@ const loadedAtRun = heavy.filter((name) => cjs.some((file) => file.includes(`/no
 if (withRedis) {
   // What a hook's first $cache call costs on the Redis driver: loading it (ioredis), then connecting.
   last = performance.now();
-  const { RedisCacheDriver } = await import(dist('cache/drivers/redis.js'));
+  const { RedisCacheDriver } = await dist('cache/drivers/redis.js');
   lap('redis: load the driver (+ ioredis), on first $cache use');
   const driver = new RedisCacheDriver({ url: process.env.REDIS_URL_FOR_PROBE || process.env.REDIS_URL || 'redis://127.0.0.1:6379', commandTimeoutMs: 1000 });
   last = performance.now();

@@ -1,6 +1,6 @@
 /**
  * Redis Cluster past the happy path, on a private 3-master + 3-replica Cluster
- * this file starts (scripts/redis/harness.js) and removes:
+ * this file starts (scripts/redis/harness.ts) and removes:
  * - every Lua script runs on every master (keys spread over all slots);
  * - locks across OS processes hold on a Cluster (8 processes x 50 locked
  *   increments; a holder killed with SIGKILL frees the lock after its TTL);

@@ -1,5 +1,5 @@
 /**
- * The command-line harness (scripts/redis/{single,cluster,sentinel}.js):
+ * The command-line harness (scripts/redis/{single,cluster,sentinel}.ts):
  * `start` brings a topology up on loopback and free ports and prints the
  * cache config that reaches it; `status` reports it; `stop` ends exactly its
  * processes and removes its folder. Without redis-server it says so.
@@ -14,7 +14,7 @@ import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
 import { cacheSchema } from '../../runtime/config/schema.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 import { canStartRedis, isRedisProcess } from '../support/redis.ts';
-import type { TopologyState } from '../../scripts/redis/harness.js';
+import type { TopologyState } from '../../scripts/redis/harness.ts';
 
 const canStart = canStartRedis('Redis harness scripts');
 const root = mkdtempSync(path.join(tmpdir(), 'enfyra-harness-test-'));
@@ -42,9 +42,9 @@ async function script(name: string, args: string[], env: NodeJS.ProcessEnv = pro
 
 describe.skipIf(!canStart)('scripts/redis harness', () => {
   it.each([
-    ['single.js', []],
-    ['sentinel.js', []],
-    ['cluster.js', ['--replicas', '0']],
+    ['single.ts', []],
+    ['sentinel.ts', []],
+    ['cluster.ts', ['--replicas', '0']],
   ])('%s start / status / stop', async (name, extra) => {
     const dir = path.join(root, name);
     const started = await script(name, ['start', '--dir', dir, '--json', ...extra]);
@@ -77,7 +77,7 @@ describe.skipIf(!canStart)('scripts/redis harness', () => {
 describe('without redis-server', () => {
   it('the harness says so and exits 1', async () => {
     const env = { ...process.env, PATH: '/nonexistent' }; // node itself is started by absolute path
-    const r = await script('cluster.js', ['start', '--dir', path.join(root, 'missing')], env);
+    const r = await script('cluster.ts', ['start', '--dir', path.join(root, 'missing')], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/redis-server and redis-cli not found on PATH/);
     expect(existsSync(path.join(root, 'missing'))).toBe(false);

@@ -1,6 +1,6 @@
 /**
  * Redis Sentinel past the happy path, on a private primary + replica + 3
- * Sentinels this file starts (scripts/redis/harness.js) and removes:
+ * Sentinels this file starts (scripts/redis/harness.ts) and removes:
  * - locks across OS processes hold through Sentinel (8 processes x 50 locked
  *   increments; a holder killed with SIGKILL frees the lock after its TTL);
  * - a planned failover (SENTINEL FAILOVER) mid-loop: the runtime follows on

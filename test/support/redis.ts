@@ -3,7 +3,7 @@
  * redis-server if the binary exists), start private servers and topologies
  * (Cluster, Sentinel) for fault tests, and clean up keys. Set
  * ENFYRA_REQUIRE_REDIS=1 to turn "no Redis" from a loud skip into a failure
- * (CI that must exercise Redis). Starting servers is scripts/redis/harness.js,
+ * (CI that must exercise Redis). Starting servers is scripts/redis/harness.ts,
  * shared with the command-line harness there.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,9 +19,9 @@ import {
   type ClusterTopology,
   type SentinelOptions,
   type SentinelTopology,
-} from '../../scripts/redis/harness.js';
+} from '../../scripts/redis/harness.ts';
 
-// The process and topology logic lives in scripts/redis/harness.js (shared with the CLI harness).
+// The process and topology logic lives in scripts/redis/harness.ts (shared with the CLI harness).
 export {
   clusterNodes,
   freePort,
@@ -34,14 +34,14 @@ export {
   startRedisServer,
   waitFor,
   withRedis,
-} from '../../scripts/redis/harness.js';
+} from '../../scripts/redis/harness.ts';
 export type {
   ClusterTopology,
   HostPort,
   RedisServer,
   SentinelTopology,
   StartServerOptions as StartOptions,
-} from '../../scripts/redis/harness.js';
+} from '../../scripts/redis/harness.ts';
 
 export interface TestRedis {
   readonly url: string;

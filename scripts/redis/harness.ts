@@ -3,8 +3,8 @@
  * `redis-server` (and `redis-cli` for `--cluster create`): a single server, a
  * Redis Cluster (masters, optionally with replicas) and a primary + replicas
  * watched by Sentinels. One implementation for the test support
- * (test/support/redis.ts) and the command-line harness (cluster.js,
- * sentinel.js, single.js, stress.js in this folder).
+ * (test/support/redis.ts) and the command-line harness (cluster.ts,
+ * sentinel.ts, single.ts, stress.ts in this folder).
  *
  * Two ways to own the processes:
  * - attached (tests): children of this process, killed when it exits, files
@@ -13,44 +13,180 @@
  *   the topology's folder lists their pids so `stop` (another process) can end
  *   exactly those and remove the folder.
  *
- * Plain JavaScript (with harness.d.ts for TypeScript) so that `node
- * scripts/redis/*.js` runs without a build.
+ * TypeScript that Node runs as it is (type stripping), so `node
+ * scripts/redis/*.ts` needs no build.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { z } from 'zod';
 
 export const HOST = '127.0.0.1';
 const STATE_FILE = 'state.json';
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface RedisServer {
+  readonly url: string;
+  readonly port: number;
+  /** Pid of the current process (changes on restart). */
+  readonly pid: number;
+  readonly running: boolean;
+  /** Stop the server (SIGTERM, or SIGKILL when `kill`), and wait for it to exit. */
+  stop(options?: { kill?: boolean }): Promise<void>;
+  /** Start it again on the same port (same arguments) and wait until it answers. */
+  restart(): Promise<void>;
+  /** Freeze the process (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Thaw it (SIGCONT). */
+  resume(): void;
+}
+
+export interface StartServerOptions {
+  port?: number;
+  /** Extra arguments after the port/bind/persistence ones. */
+  args?: string[];
+  /** Given first: `redis-server <file> ...`. */
+  configFile?: string;
+  cwd?: string;
+  /** Outlive this process (the CLI harness); otherwise it is killed when this process exits. */
+  detached?: boolean;
+  logFile?: string;
+}
+
+export interface TopologyOptions {
+  /** Folder for configs, logs and state (created; removed by stop). Default: a fresh temp folder. */
+  dir?: string;
+  detached?: boolean;
+}
+
+export interface ClusterOptions extends TopologyOptions {
+  masters?: number;
+  replicas?: number;
+  nodeTimeoutMs?: number;
+}
+
+export interface SentinelOptions extends TopologyOptions {
+  name?: string;
+  replicas?: number;
+  sentinels?: number;
+  quorum?: number;
+  downAfterMs?: number;
+  failoverTimeoutMs?: number;
+}
+
+const hostPortSchema = z.object({ host: z.string(), port: z.number().int() });
+const cacheRedisSchema = z.union([
+  z.object({ url: z.string() }),
+  z.object({ cluster: z.array(hostPortSchema) }),
+  z.object({ sentinels: z.array(hostPortSchema), name: z.string() }),
+]);
+/** What `start` writes to the topology's state.json and `stop`/`status` (other processes) read back. */
+const stateSchema = z.object({
+  kind: z.enum(['single', 'cluster', 'sentinel']),
+  dir: z.string(),
+  pids: z.array(z.number().int()),
+  cache: z.object({ driver: z.literal('redis'), redis: cacheRedisSchema }),
+});
+
+/** The `cache.redis` config that reaches a topology. */
+export type CacheRedisConfig = z.infer<typeof cacheRedisSchema>;
+export type TopologyKind = z.infer<typeof stateSchema>['kind'];
+export type TopologyState = z.infer<typeof stateSchema>;
+
+export interface Topology {
+  readonly kind: TopologyKind;
+  readonly dir: string;
+  readonly cacheRedisConfig: CacheRedisConfig;
+  pids(): number[];
+  /** Stop every process (SIGKILL unless `kill: false`) and remove the folder. */
+  stop(options?: { kill?: boolean }): Promise<void>;
+}
+
+export interface SingleTopology extends Topology {
+  readonly kind: 'single';
+  readonly url: string;
+  readonly server: RedisServer;
+  readonly cacheRedisConfig: { url: string };
+}
+
+export interface ClusterNode {
+  id: string;
+  port: number;
+  flags: string[];
+  master: boolean;
+  failed: boolean;
+  masterId: string | null;
+  connected: boolean;
+  slots: string[];
+}
+
+export interface ClusterTopology extends Topology {
+  readonly kind: 'cluster';
+  /** Seed nodes (every node). */
+  readonly nodes: HostPort[];
+  readonly servers: RedisServer[];
+  readonly cacheRedisConfig: { cluster: HostPort[] };
+  /** The server serving `key`'s slot now. */
+  masterFor(key: string): Promise<RedisServer>;
+  /** Every live node ok, every slot on a live master, every live replica in sync. */
+  healthy(): Promise<boolean>;
+}
+
+export interface SentinelTopology extends Topology {
+  readonly kind: 'sentinel';
+  readonly name: string;
+  /** Sentinels. */
+  readonly nodes: HostPort[];
+  readonly primary: RedisServer;
+  readonly replicas: RedisServer[];
+  readonly sentinels: RedisServer[];
+  readonly servers: RedisServer[];
+  /** The data servers (primary and replicas). */
+  readonly dataServers: RedisServer[];
+  /** The URL the first Sentinel started with; after a failover see currentMaster(). */
+  readonly masterUrl: string;
+  readonly cacheRedisConfig: { sentinels: HostPort[]; name: string };
+  /** The master's port as the majority of answering Sentinels report it, or null. */
+  currentMasterPort(): Promise<number | null>;
+  /** The data server that is master now (Sentinels agree and it says so), or null. */
+  currentMaster(): Promise<RedisServer | null>;
+  /** Every Sentinel sees the master up, all live replicas, and the other Sentinels. */
+  healthy(): Promise<boolean>;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Which of the binaries the harness needs are missing (empty when all are there). */
-export function missingRedisBinaries(binaries = ['redis-server', 'redis-cli']) {
+export function missingRedisBinaries(binaries: readonly string[] = ['redis-server', 'redis-cli']): string[] {
   return binaries.filter((bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status !== 0);
 }
 
-export function hasRedisServerBinary() {
+export function hasRedisServerBinary(): boolean {
   return missingRedisBinaries(['redis-server']).length === 0;
 }
 
 /** A TCP port nothing listens on right now (the kernel picks it). */
-export async function freePort() {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, HOST);
   await once(server, 'listening');
-  const { port } = server.address();
+  const address = server.address();
   server.close();
   await once(server, 'close');
-  return port;
+  if (address === null || typeof address === 'string') throw new Error(`a TCP listener on ${HOST} has no port: ${address}`);
+  return address.port;
 }
 
 /** A short-lived client that never retries and never queues. */
-function probeClient(url, timeoutMs = 1000) {
+function probeClient(url: string, timeoutMs = 1000): Redis {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -65,7 +201,7 @@ function probeClient(url, timeoutMs = 1000) {
 }
 
 /** Run `fn(client)` on a fresh connection to `url`; null if it cannot connect or `fn` fails. */
-export async function withRedis(url, fn, timeoutMs = 1000) {
+export async function withRedis<T>(url: string, fn: (client: Redis) => Promise<T>, timeoutMs = 1000): Promise<T | null> {
   const client = probeClient(url, timeoutMs);
   try {
     await client.connect();
@@ -78,11 +214,16 @@ export async function withRedis(url, fn, timeoutMs = 1000) {
 }
 
 /** Whether a server at `url` answers PING within `timeoutMs`. */
-export async function pingRedis(url, timeoutMs = 1000) {
+export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
   return (await withRedis(url, (c) => c.ping(), timeoutMs)) === 'PONG';
 }
 
-export async function waitFor(check, what, timeoutMs = 20_000, everyMs = 100) {
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -92,10 +233,10 @@ export async function waitFor(check, what, timeoutMs = 20_000, everyMs = 100) {
 }
 
 /** `INFO <section>` as a field map, or null when the server does not answer. */
-export async function info(url, section) {
+export async function info(url: string, section: string): Promise<Record<string, string> | null> {
   const text = await withRedis(url, (c) => c.info(section));
   if (text === null) return null;
-  const fields = {};
+  const fields: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const at = line.indexOf(':');
     if (at > 0 && !line.startsWith('#')) fields[line.slice(0, at)] = line.slice(at + 1);
@@ -105,9 +246,9 @@ export async function info(url, section) {
 
 // ---- processes ---------------------------------------------------------------
 
-const attached = new Set();
+const attached = new Set<ChildProcess>();
 let exitHookInstalled = false;
-function killAttachedOnExit(proc) {
+function killAttachedOnExit(proc: ChildProcess): void {
   attached.add(proc);
   proc.once('exit', () => attached.delete(proc));
   if (exitHookInstalled) return;
@@ -118,7 +259,7 @@ function killAttachedOnExit(proc) {
 }
 
 /** True when `pid` is alive and is a redis-server (so a recycled pid is never signalled). */
-export function isRedisProcess(pid) {
+export function isRedisProcess(pid: number): boolean {
   if (exited(pid)) return false;
   try {
     return /redis-(server|sentinel)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
@@ -128,7 +269,7 @@ export function isRedisProcess(pid) {
 }
 
 /** Gone, or a zombie (exited; its parent, not us, has yet to reap it). */
-function exited(pid) {
+function exited(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
@@ -141,7 +282,7 @@ function exited(pid) {
   }
 }
 
-async function waitForPidExit(pid, timeoutMs) {
+async function waitForPidExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited(pid)) return true;
@@ -155,7 +296,7 @@ async function waitForPidExit(pid, timeoutMs) {
  * Options: port, args (extra arguments), configFile (given first: `redis-server
  * <file> ...`), cwd, detached (outlives this process), logFile.
  */
-export async function startRedisServer(options = {}) {
+export async function startRedisServer(options: StartServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const url = `redis://${HOST}:${port}`;
   const args = [
@@ -164,8 +305,7 @@ export async function startRedisServer(options = {}) {
     ...(options.logFile ? ['--logfile', options.logFile] : []),
     ...(options.args ?? []),
   ];
-  /** @type {import('node:child_process').ChildProcess | null} */
-  let child = null;
+  let child: ChildProcess | null = null;
   let pid = 0;
 
   const start = async () => {
@@ -189,7 +329,7 @@ export async function startRedisServer(options = {}) {
     }
   };
 
-  const stop = async ({ kill = false } = {}) => {
+  const stop = async ({ kill = false }: { kill?: boolean } = {}): Promise<void> => {
     const proc = child;
     child = null;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
@@ -220,7 +360,7 @@ export async function startRedisServer(options = {}) {
 }
 
 /** The topology's folder: `dir` if given (created), else a fresh temp folder. */
-function topologyDir(dir, prefix) {
+function topologyDir(dir: string | undefined, prefix: string): string {
   if (dir) {
     mkdirSync(dir, { recursive: true });
     return path.resolve(dir);
@@ -228,7 +368,7 @@ function topologyDir(dir, prefix) {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-async function stopAll(servers, dir, kill) {
+async function stopAll(servers: readonly RedisServer[], dir: string, kill: boolean): Promise<void> {
   await Promise.all(servers.map((server) => server.stop({ kill })));
   rmSync(dir, { recursive: true, force: true });
 }
@@ -236,11 +376,11 @@ async function stopAll(servers, dir, kill) {
 // ---- single -------------------------------------------------------------------
 
 /** One server, in a folder of its own (for the CLI harness and stress runs). */
-export async function startSingle(options = {}) {
+export async function startSingle(options: TopologyOptions = {}): Promise<SingleTopology> {
   const dir = topologyDir(options.dir, 'enfyra-redis-single-');
   try {
     const server = await startRedisServer({ cwd: dir, detached: options.detached, logFile: path.join(dir, 'redis.log') });
-    const topology = {
+    const topology: SingleTopology = {
       kind: 'single',
       dir,
       url: server.url,
@@ -264,14 +404,14 @@ export async function startSingle(options = {}) {
  * state is ok on every node, and every replica is in sync.
  * Options: masters (3), replicas (0), nodeTimeoutMs (2000), dir, detached.
  */
-export async function startRedisCluster(options = {}) {
+export async function startRedisCluster(options: ClusterOptions = {}): Promise<ClusterTopology> {
   const masters = options.masters ?? 3;
   const replicas = options.replicas ?? 0;
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 2000;
   const missing = missingRedisBinaries();
   if (missing.length) throw new Error(`a Redis Cluster needs ${missing.join(' and ')} on PATH`);
   const dir = topologyDir(options.dir, 'enfyra-redis-cluster-');
-  const servers = [];
+  const servers: RedisServer[] = [];
   try {
     const count = masters * (1 + replicas);
     for (let i = 0; i < count; i++) {
@@ -287,14 +427,14 @@ export async function startRedisCluster(options = {}) {
         await startRedisServer({ port, cwd: dir, args, detached: options.detached, logFile: path.join(dir, `redis-${port}.log`) }),
       );
     }
-    const nodes = servers.map((server) => ({ host: HOST, port: server.port }));
+    const nodes: HostPort[] = servers.map((server) => ({ host: HOST, port: server.port }));
     const create = spawnSync(
       'redis-cli',
       ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
       { encoding: 'utf8', timeout: 60_000 },
     );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stderr || create.stdout}`);
-    const cluster = clusterHandle(dir, servers, nodes, options);
+    const cluster = clusterHandle(dir, servers, nodes);
     await waitFor(() => cluster.healthy(), 'the cluster to be ok on every node with every replica in sync', 30_000);
     return cluster;
   } catch (err) {
@@ -304,13 +444,14 @@ export async function startRedisCluster(options = {}) {
 }
 
 /** Parsed `CLUSTER NODES` of the node at `url` (null when it does not answer). */
-export async function clusterNodes(url) {
+export async function clusterNodes(url: string): Promise<ClusterNode[] | null> {
   const text = await withRedis(url, (c) => c.cluster('NODES'));
-  if (text === null) return null;
+  if (typeof text !== 'string') return null;
   return text
     .trim()
     .split('\n')
-    .map((line) => {
+    .map((line): ClusterNode => {
+      // <id> <ip:port@cport> <flags> <master> <ping-sent> <pong-recv> <config-epoch> <link-state> <slot> ...
       const [id, address, flags, masterId, , , , linkState, ...slots] = line.split(' ');
       const port = Number(address.split('@')[0].split(':')[1]);
       const flagList = flags.split(',');
@@ -327,10 +468,10 @@ export async function clusterNodes(url) {
     });
 }
 
-function clusterHandle(dir, servers, nodes, options) {
+function clusterHandle(dir: string, servers: RedisServer[], nodes: HostPort[]): ClusterTopology {
   const byPort = new Map(servers.map((server) => [server.port, server]));
   const live = () => servers.filter((server) => server.running);
-  const handle = {
+  const handle: ClusterTopology = {
     kind: 'cluster',
     dir,
     nodes,
@@ -343,10 +484,12 @@ function clusterHandle(dir, servers, nodes, options) {
         const port = await withRedis(server.url, async (client) => {
           const slot = await client.cluster('KEYSLOT', key);
           const table = await client.cluster('SLOTS');
+          // [from, to, master, ...replicas], each node [host, port, id, ...]
           const range = table.find(([from, to]) => slot >= from && slot <= to);
           return range ? Number(range[2][1]) : null;
         });
-        if (port !== null) return byPort.get(port);
+        const master = port === null ? undefined : byPort.get(port);
+        if (master) return master;
       }
       throw new Error(`no live cluster node can say who serves ${key}`);
     },
@@ -379,18 +522,18 @@ function clusterHandle(dir, servers, nodes, options) {
  * Options: name ('enfyra-test'), replicas, sentinels, downAfterMs (1000),
  * failoverTimeoutMs (3000), dir, detached.
  */
-export async function startRedisSentinel(options = {}) {
+export async function startRedisSentinel(options: SentinelOptions = {}): Promise<SentinelTopology> {
   const name = options.name ?? 'enfyra-test';
   const replicaCount = options.replicas ?? 1;
   const sentinelCount = options.sentinels ?? 3;
   const quorum = options.quorum ?? Math.floor(sentinelCount / 2) + 1;
   const dir = topologyDir(options.dir, 'enfyra-redis-sentinel-');
-  const servers = [];
-  const log = (file) => path.join(dir, file);
+  const servers: RedisServer[] = [];
+  const log = (file: string) => path.join(dir, file);
   try {
     const primary = await startRedisServer({ cwd: dir, detached: options.detached, logFile: log('primary.log') });
     servers.push(primary);
-    const replicas = [];
+    const replicas: RedisServer[] = [];
     for (let i = 0; i < replicaCount; i++) {
       const replica = await startRedisServer({
         cwd: dir,
@@ -401,7 +544,7 @@ export async function startRedisSentinel(options = {}) {
       servers.push(replica);
       replicas.push(replica);
     }
-    const sentinels = [];
+    const sentinels: RedisServer[] = [];
     for (let i = 0; i < sentinelCount; i++) {
       // Sentinel rewrites its config file, so each gets a private writable one.
       const configFile = log(`sentinel-${i}.conf`);
@@ -425,8 +568,8 @@ export async function startRedisSentinel(options = {}) {
       servers.push(sentinel);
       sentinels.push(sentinel);
     }
-    const nodes = sentinels.map((sentinel) => ({ host: HOST, port: sentinel.port }));
-    const handle = {
+    const nodes: HostPort[] = sentinels.map((sentinel) => ({ host: HOST, port: sentinel.port }));
+    const handle: SentinelTopology = {
       kind: 'sentinel',
       name,
       dir,
@@ -435,15 +578,12 @@ export async function startRedisSentinel(options = {}) {
       replicas,
       sentinels,
       servers,
-      /** The URL the first Sentinel started with; after a failover see currentMaster(). */
       masterUrl: primary.url,
       cacheRedisConfig: { sentinels: nodes, name },
       pids: () => servers.map((server) => server.pid),
-      /** The data servers (primary and replicas). */
       dataServers: [primary, ...replicas],
-      /** The master's port as the majority of answering Sentinels report it, or null. */
       async currentMasterPort() {
-        const votes = new Map();
+        const votes = new Map<number, number>();
         for (const sentinel of sentinels) {
           const reply = await withRedis(sentinel.url, (c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name));
           if (Array.isArray(reply)) votes.set(Number(reply[1]), (votes.get(Number(reply[1])) ?? 0) + 1);
@@ -451,14 +591,12 @@ export async function startRedisSentinel(options = {}) {
         for (const [port, count] of votes) if (count >= quorum) return port;
         return null;
       },
-      /** The data server that is master now (per Sentinels and its own INFO). */
       async currentMaster() {
         const port = await handle.currentMasterPort();
         const server = [primary, ...replicas].find((s) => s.port === port);
         if (!server || (await info(server.url, 'replication'))?.role !== 'master') return null;
         return server;
       },
-      /** Every Sentinel sees the master up, all live replicas, and the other Sentinels. */
       async healthy() {
         const masterPort = await handle.currentMasterPort();
         if (masterPort === null) return false;
@@ -466,10 +604,12 @@ export async function startRedisSentinel(options = {}) {
         for (const sentinel of sentinels.filter((s) => s.running)) {
           const ok = await withRedis(sentinel.url, async (c) => {
             const master = pairs(await c.call('SENTINEL', 'MASTER', name));
-            const seen = (await c.call('SENTINEL', 'REPLICAS', name)).map(pairs);
-            const upReplicas = seen.filter((r) => !/s_down|o_down|disconnected/.test(r.flags) && r['master-link-status'] === 'ok');
+            const seen = await c.call('SENTINEL', 'REPLICAS', name);
+            const upReplicas = (Array.isArray(seen) ? seen.map(pairs) : []).filter(
+              (r) => !/s_down|o_down|disconnected/.test(r.flags ?? '') && r['master-link-status'] === 'ok',
+            );
             return (
-              !/s_down|o_down/.test(master.flags) &&
+              !/s_down|o_down/.test(master.flags ?? '') &&
               Number(master['num-other-sentinels']) >= sentinelCount - 1 &&
               upReplicas.length >= liveReplicas
             );
@@ -488,35 +628,38 @@ export async function startRedisSentinel(options = {}) {
   }
 }
 
-function pairs(flat) {
-  const out = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+/** A Sentinel reply's flat `[field, value, field, value, ...]` list as a map (empty for anything else). */
+function pairs(flat: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (!Array.isArray(flat)) return out;
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = String(flat[i + 1]);
   return out;
 }
 
 // ---- detached topologies (the CLI) ---------------------------------------------
 
 /** Write what `stop` needs to find the processes again. */
-export function writeState(topology, extra = {}) {
-  const state = {
+function writeState(topology: Topology): TopologyState {
+  const state: TopologyState = {
     kind: topology.kind,
     dir: topology.dir,
     pids: topology.pids(),
     cache: { driver: 'redis', redis: topology.cacheRedisConfig },
-    ...extra,
   };
   writeFileSync(path.join(topology.dir, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
   return state;
 }
 
-export function readState(dir) {
+function readState(dir: string): TopologyState | null {
   const file = path.join(dir, STATE_FILE);
   if (!existsSync(file)) return null;
-  return JSON.parse(readFileSync(file, 'utf8'));
+  const parsed = stateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is not a topology state this harness wrote: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 /** End the processes listed in `dir`'s state file (SIGTERM, then SIGKILL) and remove the folder. */
-export async function stopFromState(dir) {
+async function stopFromState(dir: string): Promise<{ stopped: number; found: boolean }> {
   const state = readState(dir);
   if (state === null) {
     const existed = existsSync(dir);
@@ -534,11 +677,15 @@ export async function stopFromState(dir) {
 }
 
 /**
- * The command line shared by cluster.js, sentinel.js and single.js:
+ * The command line shared by cluster.ts, sentinel.ts and single.ts:
  * `start [--dir D] [--json]`, `stop [--dir D]`, `status [--dir D]`.
  * The default folder is .tmp/redis/<kind> under the current directory.
  */
-export async function topologyCli(kind, startTopology, argv = process.argv.slice(2)) {
+export async function topologyCli(
+  kind: TopologyKind,
+  startTopology: (options: TopologyOptions) => Promise<Topology>,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<number> {
   const [command = 'help', ...rest] = argv;
   const dirAt = rest.indexOf('--dir');
   const dir = path.resolve(dirAt >= 0 && rest[dirAt + 1] ? rest[dirAt + 1] : path.join('.tmp', 'redis', kind));
@@ -562,8 +709,8 @@ export async function topologyCli(kind, startTopology, argv = process.argv.slice
       else {
         console.log(`${kind} started in ${dir} (pids ${state.pids.join(' ')})`);
         console.log(`enfyra.config.json "cache": ${JSON.stringify(state.cache)}`);
-        if (kind === 'single') console.log(`REDIS_URL=${topology.url}`);
-        console.log(`stop it with: node scripts/redis/${kind}.js stop${dirAt >= 0 ? ` --dir ${dir}` : ''}`);
+        if ('url' in topology.cacheRedisConfig) console.log(`REDIS_URL=${topology.cacheRedisConfig.url}`);
+        console.log(`stop it with: node scripts/redis/${kind}.ts stop${dirAt >= 0 ? ` --dir ${dir}` : ''}`);
       }
       return 0;
     }
@@ -583,7 +730,7 @@ export async function topologyCli(kind, startTopology, argv = process.argv.slice
       return alive.length === state.pids.length ? 0 : 1;
     }
     default:
-      console.log(`usage: node scripts/redis/${kind}.js start|stop|status [--dir DIR] [--json]`);
+      console.log(`usage: node scripts/redis/${kind}.ts start|stop|status [--dir DIR] [--json]`);
       return command === 'help' || command === '--help' ? 0 : 2;
   }
 }

@@ -8,13 +8,28 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, ROOT, scratchDir } from '../lib/project.js';
-import { mustSpawn } from '../lib/spawn.js';
-import { median, summarize } from '../lib/stats.js';
+import { BIN, ROOT, scratchDir } from '../lib/project.ts';
+import type { RowOptions, RowResult } from '../lib/report.ts';
+import { mustSpawn } from '../lib/spawn.ts';
+import { median, summarize } from '../lib/stats.ts';
 
 const CASES = 1000;
 
-function writeFixtures(dir) {
+/** One `enfyra-run replay` process: wall time, the replay's own in-run time, CPU time of it and its workers. */
+interface ReplayRun {
+  wallMs: number;
+  inRunMs: number;
+  cpuMs: number;
+}
+
+interface ReplayExtra {
+  oneProcess: ReplayRun[];
+  twoProcesses: ReplayRun[];
+  inRunCasesPerSec: { one: number; two: number };
+  coresBusy: { one: number; two: number };
+}
+
+function writeFixtures(dir: string): void {
   for (let i = 0; i < CASES; i++) {
     const fixture =
       i % 2 === 0
@@ -35,8 +50,8 @@ function writeFixtures(dir) {
   }
 }
 
-async function replayOnce(dir, workers) {
-  const env = { ...process.env, NO_COLOR: '1', ENFYRA_REPLAY_WORKERS: String(workers) };
+async function replayOnce(dir: string, workers: number): Promise<ReplayRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ENFYRA_REPLAY_WORKERS: String(workers) };
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
   // Through bash for its `times` builtin: the CPU time of the replay and its worker processes.
@@ -50,20 +65,20 @@ async function replayOnce(dir, workers) {
   return { wallMs: res.ms, inRunMs, cpuMs };
 }
 
-export async function replayRows({ quick }) {
+export async function replayRows({ quick }: RowOptions): Promise<RowResult<ReplayExtra>[]> {
   const dir = scratchDir('fixtures');
   writeFixtures(dir);
   const rounds = quick ? 1 : 3;
-  const runs = { 1: [], 2: [] };
+  const runs: Record<1 | 2, ReplayRun[]> = { 1: [], 2: [] };
   await replayOnce(dir, 0); // warm the page cache
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 ? [2, 1] : [1, 2];
+    const order: Array<1 | 2> = r % 2 ? [2, 1] : [1, 2];
     for (const procs of order) runs[procs].push(await replayOnce(dir, procs - 1));
   }
-  const rate = (list, key) => list.map((x) => (CASES * 1000) / x[key]);
+  const rate = (list: readonly ReplayRun[], key: 'wallMs' | 'inRunMs') => list.map((x) => (CASES * 1000) / x[key]);
   const one = summarize(rate(runs[1], 'wallMs'));
   const two = summarize(rate(runs[2], 'wallMs'));
-  const cores = (list) => median(list.map((x) => x.cpuMs / x.wallMs));
+  const cores = (list: readonly ReplayRun[]) => median(list.map((x) => x.cpuMs / x.wallMs));
   const oneInRun = median(rate(runs[1], 'inRunMs'));
   const twoInRun = median(rate(runs[2], 'inRunMs'));
   return [

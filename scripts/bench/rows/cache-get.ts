@@ -6,15 +6,15 @@
  * `JSON.parse(await redis.get(key))` (the decode $cache.get also does).
  */
 import { Redis } from 'ioredis';
-import { interleaved, hookLoop } from '../lib/interleave.js';
-import { asLatency } from '../lib/report.js';
-import { benchHook, NAMESPACE } from '../lib/project.js';
-import { redisUrl } from '../lib/redis.js';
+import { interleaved, hookLoop } from '../lib/interleave.ts';
+import { asLatency, type InProcessRowOptions, type RowResult } from '../lib/report.ts';
+import { benchHook, NAMESPACE } from '../lib/project.ts';
+import { redisUrl } from '../lib/redis.ts';
 
 const N = 500;
 const VALUE = { id: 1, email: 'admin@example.com', name: 'Ada Admin', role: 'admin', profile: { locale: 'en', theme: 'dark' } };
 
-export async function cacheGetRow({ runtime, quick }) {
+export async function cacheGetRow({ runtime, quick }: InProcessRowOptions): Promise<RowResult> {
   const redis = new Redis(redisUrl(), { lazyConnect: true });
   const key = `${NAMESPACE}:user_cache:bench:get`;
   await redis.set(key, JSON.stringify(VALUE));
@@ -27,9 +27,12 @@ export async function cacheGetRow({ runtime, quick }) {
       opsPerSample: N,
       ours: hookLoop(runtime, hook, N),
       baseline: async () => {
-        let value;
-        for (let i = 0; i < N; i++) value = JSON.parse(await redis.get(key));
-        if (value.id !== 1) throw new Error('unexpected value');
+        let value: { id?: unknown } | null = null;
+        for (let i = 0; i < N; i++) {
+          const raw = await redis.get(key);
+          value = raw === null ? null : JSON.parse(raw);
+        }
+        if (value?.id !== 1) throw new Error('unexpected value');
       },
     });
     return {

@@ -9,11 +9,11 @@
  */
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { interleaved } from '../lib/interleave.js';
-import { asRate } from '../lib/report.js';
-import { NAMESPACE, ROOT } from '../lib/project.js';
-import { redisUrl } from '../lib/redis.js';
-import { bareFloor } from '../lib/floor.js';
+import { interleaved } from '../lib/interleave.ts';
+import { asRate, type InProcessRowOptions, type RowResult } from '../lib/report.ts';
+import { NAMESPACE, ROOT } from '../lib/project.ts';
+import { redisUrl } from '../lib/redis.ts';
+import { bareFloor, lanes } from '../lib/floor.ts';
 
 const USER = {
   id: 1,
@@ -28,21 +28,15 @@ const USER = {
   updatedAt: '2024-01-01T09:00:00.000Z',
 };
 
-async function lanes(concurrency, total, one) {
-  const perLane = Math.ceil(total / concurrency);
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = 0; i < perLane; i++) await one();
-  }));
-  return perLane * concurrency;
-}
+const hasId = (data: unknown, id: number): boolean => typeof data === 'object' && data !== null && 'id' in data && data.id === id;
 
-export async function cacheFirstRows({ runtime, quick }) {
+export async function cacheFirstRows({ runtime, quick }: InProcessRowOptions): Promise<RowResult[]> {
   const redis = new Redis(redisUrl(), { lazyConnect: true });
   const key = `${NAMESPACE}:user_cache:user-profile:1`;
   await redis.set(key, JSON.stringify(USER), 'PX', 600_000);
   const hook = path.join(ROOT, 'hooks', 'cache-first.js');
   const request = { method: 'GET', url: '/users/1', params: { id: '1' } };
-  const rows = [];
+  const rows: RowResult[] = [];
   try {
     for (const concurrency of [1, 8, 32]) {
       const total = concurrency === 1 ? 40 : 128;
@@ -57,12 +51,12 @@ export async function cacheFirstRows({ runtime, quick }) {
         ours: () =>
           lanes(concurrency, total, async () => {
             const env = await runtime.run(hook, request);
-            if (env.statusCode !== 200 || env.data?.id !== 1) throw new Error(`cache-first failed: ${JSON.stringify(env.error)}`);
+            if (env.statusCode !== 200 || !hasId(env.data, 1)) throw new Error(`cache-first failed: ${JSON.stringify(env.error)}`);
           }),
         baseline: floor ? () => floor.sample(concurrency, total) : () =>
           lanes(concurrency, total, async () => {
             const raw = await redis.get(key);
-            const profile = raw === null ? null : JSON.parse(raw);
+            const profile: { id?: unknown } | null = raw === null ? null : JSON.parse(raw);
             if (profile?.id !== 1) throw new Error('unexpected value');
             return profile;
           }),

@@ -4,14 +4,14 @@
  * concurrency 1 and 16, against the bare isolated-vm floor (new context + precompiled trivial script)
  * at the same concurrency and isolate count. Throughput; the ratio is ours ÷ floor (higher is better).
  */
-import { interleaved } from '../lib/interleave.js';
-import { asRate } from '../lib/report.js';
-import { benchHook } from '../lib/project.js';
-import { bareFloor, lanes } from '../lib/floor.js';
+import { interleaved } from '../lib/interleave.ts';
+import { asRate, type InProcessRowOptions, type RowResult } from '../lib/report.ts';
+import { benchHook } from '../lib/project.ts';
+import { bareFloor, lanes } from '../lib/floor.ts';
 
-export async function trivialHookRow({ runtime, quick }) {
+export async function trivialHookRow({ runtime, quick }: InProcessRowOptions): Promise<RowResult[]> {
   const hook = benchHook('return-1.js');
-  const rows = [];
+  const rows: RowResult[] = [];
   for (const concurrency of [1, 16]) {
     const isolates = Math.min(concurrency, runtime.config.sandbox.maxIsolates);
     const floor = bareFloor({ isolates, memoryLimitMb: runtime.config.sandbox.memoryLimitMb });

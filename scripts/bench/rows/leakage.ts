@@ -4,6 +4,8 @@
  * the same runtime (and so the same pooled, reused contexts). The figure is how many of the 1,000
  * saw anything; it must be 0.
  */
+import type { InProcessRowOptions, RowResult } from '../lib/report.ts';
+
 const TAMPER = `
   const tries = [
     () => { Math.max = () => -1 },
@@ -32,7 +34,7 @@ const OBSERVE = `
   if (typeof Promise.prototype.then !== 'function' || (await Promise.resolve(2)) !== 2) seen.push('Promise');
   return seen;`;
 
-export async function leakageRow({ runtime, quick }) {
+export async function leakageRow({ runtime, quick }: InProcessRowOptions): Promise<RowResult> {
   const n = quick ? 200 : 1000;
   let leaked = 0;
   let refusedAll = 0;

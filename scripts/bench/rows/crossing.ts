@@ -8,10 +8,10 @@
  * copy of an escaped exception cannot stall the Node thread).
  */
 import ivm from 'isolated-vm';
-import { interleaved } from '../lib/interleave.js';
-import { asLatency } from '../lib/report.js';
+import { interleaved } from '../lib/interleave.ts';
+import { asLatency, type RowOptions, type RowResult } from '../lib/report.ts';
 
-export async function crossingRow({ quick }) {
+export async function crossingRow({ quick }: RowOptions): Promise<RowResult> {
   const isolate = new ivm.Isolate({ memoryLimit: 64 });
   const context = isolate.createContextSync();
   let calls = 0;

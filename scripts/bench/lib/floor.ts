@@ -5,13 +5,18 @@
  */
 import ivm from 'isolated-vm';
 
-export function bareFloor({ isolates, memoryLimitMb }) {
+export interface BareFloor {
+  /** `total` operations over `concurrency` lanes; resolves to the number done. */
+  sample(concurrency: number, total: number): Promise<number>;
+  dispose(): void;
+}
+
+export function bareFloor({ isolates, memoryLimitMb }: { isolates: number; memoryLimitMb: number }): BareFloor {
   const pool = Array.from({ length: isolates }, () => {
     const isolate = new ivm.Isolate({ memoryLimit: memoryLimitMb });
     return { isolate, script: isolate.compileScriptSync('1') };
   });
   return {
-    /** `total` operations over `concurrency` lanes; resolves to the number done. */
     async sample(concurrency, total) {
       const perLane = Math.ceil(total / concurrency);
       await Promise.all(
@@ -33,7 +38,7 @@ export function bareFloor({ isolates, memoryLimitMb }) {
 }
 
 /** `total` calls of `one` over `concurrency` lanes. */
-export async function lanes(concurrency, total, one) {
+export async function lanes(concurrency: number, total: number, one: () => Promise<unknown>): Promise<number> {
   const perLane = Math.ceil(total / concurrency);
   await Promise.all(Array.from({ length: concurrency }, async () => {
     for (let i = 0; i < perLane; i++) await one();

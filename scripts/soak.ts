@@ -5,8 +5,8 @@
  * Runs 100,000 invocations of a mixed set of hooks — ordinary ones, failing ones
  * (throw, $throw, host errors, a syntax error, unhandled rejections), and, sparingly,
  * CPU and wall-clock timeouts and a memory bomb — through one Sandbox in one
- * process, against a test-only host module written here in plain JS (no cache or
- * database backend). Every 10,000 invocations it records, after a full GC, the
+ * process, against a test-only host module written here (no cache or database
+ * backend). Every 10,000 invocations it records, after a full GC, the
  * process RSS, the host JS heap, and the heap of the pool's idle isolates.
  *
  * Verdict: RSS and host heap after warm-up must stay flat — the mean of the last
@@ -14,11 +14,16 @@
  * or when a hook's outcome is not the one expected of it.
  *
  * Needs the build (`dist/`): run through `npm run soak`, or
- *   npm run build && node --no-node-snapshot --expose-gc scripts/soak.js [total]
+ *   npm run build && node --no-node-snapshot --expose-gc scripts/soak.ts [total]
  */
-import { Sandbox } from '../dist/runtime/sandbox/sandbox.js';
-import { sandboxSchema } from '../dist/runtime/config/schema.js';
-import { contextData } from '../dist/runtime/context/request.js';
+import type { HostModule } from '../runtime/sandbox/host-module.ts';
+import type { InvocationError, InvocationOutcome } from '../runtime/sandbox/invocation.ts';
+import { importBuilt } from './lib/built.ts';
+
+const { Sandbox } = await importBuilt('sandbox/sandbox.js');
+const { sandboxSchema } = await importBuilt('config/schema.js');
+const { contextData } = await importBuilt('context/request.js');
+const { HttpError } = await importBuilt('shared/http-errors.js');
 
 const TOTAL = Number(process.argv[2] ?? 100_000);
 const SAMPLE_EVERY = Math.max(1, Math.round(TOTAL / 10));
@@ -30,6 +35,7 @@ if (typeof globalThis.gc !== 'function') {
   console.error('soak: run with --expose-gc (npm run soak does)');
   process.exit(2);
 }
+const gc = globalThis.gc;
 
 const limits = sandboxSchema.parse({
   cpuTimeoutMs: 500,
@@ -41,16 +47,9 @@ const limits = sandboxSchema.parse({
 
 // ---- a test-only host module, like test/support/echo-module.ts ---------------
 
-class HttpError extends Error {
-  constructor(statusCode, message) {
-    super(message);
-    this.statusCode = statusCode;
-    this.name = statusCode === 404 ? 'NotFoundException' : 'HttpException';
-  }
-}
-
-const store = new Map();
-const soakModule = {
+const store = new Map<string, unknown>();
+const putKeys = (scope: Parameters<NonNullable<HostModule['onInvocationEnd']>>[0]) => scope.state(soakModule, (): unknown[] => []);
+const soakModule: HostModule = {
   path: '$soak',
   methods: {
     echo: { kind: 'async', call: (_scope, args) => Promise.resolve(args[0]) },
@@ -59,7 +58,7 @@ const soakModule = {
       kind: 'async',
       call: async (scope, args) => {
         // Per-invocation state, cleared by onInvocationEnd: must not accumulate.
-        scope.state(soakModule, () => []).push(args[0]);
+        putKeys(scope).push(args[0]);
         store.set(String(args[0]), args[1]);
         return true;
       },
@@ -74,16 +73,24 @@ const soakModule = {
     never: { kind: 'async', call: () => new Promise(() => {}) },
   },
   onInvocationEnd(scope) {
-    for (const key of scope.state(soakModule, () => [])) store.delete(String(key));
+    for (const key of putKeys(scope)) store.delete(String(key));
   },
 };
 
 // ---- the hooks: [name, weight, source, check(outcome) -> true when as expected] ---
 
-const errorIs = (name, status = null) => (r) => !r.ok && r.error.name === name && r.error.statusCode === status;
-const HOOKS = [
+type Check = (r: InvocationOutcome) => boolean;
+/** [name, weight, source, check(outcome) -> true when as expected] */
+type Hook = readonly [name: string, weight: number, source: string, check: Check];
+
+type Failed = InvocationOutcome & { error: InvocationError };
+const failed = (r: InvocationOutcome): r is Failed => !r.ok && r.error !== null;
+const errorIs = (name: string, status: number | null = null) => (r: InvocationOutcome): r is Failed =>
+  failed(r) && r.error.name === name && r.error.statusCode === status;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const HOOKS: readonly Hook[] = [
   ['echo', 600, `const v = await $ctx.$soak.echo({ id: $ctx.$params.id, tags: ['a', 'b'] }); return { ...v, n: v.tags.length }`,
-    (r) => r.ok && r.data.n === 2 && r.data.id === '7'],
+    (r) => r.ok && isRecord(r.data) && r.data.n === 2 && r.data.id === '7'],
   ['sync+logs', 300, `const s = $ctx.$soak.echoSync('s'); $ctx.$logs('got', s, { at: 1 }); console.log('twice'); return s`,
     (r) => r.ok && r.data === 's' && r.logs.length === 2],
   ['compute', 300, `const rows = Array.from({ length: 200 }, (_, i) => ({ i, sq: i * i })); return JSON.parse(JSON.stringify(rows)).map((r) => r.sq).reduce((a, b) => a + b, 0)`,
@@ -93,39 +100,50 @@ const HOOKS = [
   ['parallel', 100, `const all = await Promise.all(Array.from({ length: 50 }, (_, i) => $ctx.$soak.echo(i))); return all.length`,
     (r) => r.ok && r.data === 50],
   ['throw Error', 140, `throw new Error('plain failure')`, errorIs('Error')],
-  ['$throw 404', 140, `$ctx.$throw['404']('no such item', { id: $ctx.$params.id })`, (r) => errorIs('NotFoundException', 404)(r) && r.error.details?.[0]?.id === '7'],
+  ['$throw 404', 140, `$ctx.$throw['404']('no such item', { id: $ctx.$params.id })`, (r) => errorIs('NotFoundException', 404)(r) && isRecord(r.error.details) && r.error.details.id === '7'],
   ['throw string', 60, `throw 'just a string'`, (r) => errorIs('Error')(r) && r.error.message.includes('non-Error')],
   ['host 404', 80, `await $ctx.$soak.fail(404, 'missing')`, errorIs('NotFoundException', 404)],
   ['host error caught', 40, `try { await $ctx.$soak.fail(409, 'x') } catch (e) { return e.statusCode }`, (r) => r.ok && r.data === 409],
-  ['large result', 40, `return 'x'.repeat(100000)`, (r) => r.ok && r.data.length === 100000],
-  ['pollution', 40, `Object.prototype.polluted = 1; JSON.parse = () => 0; Array.prototype.map = null; return await $ctx.$soak.echo([1])`,
-    (r) => r.ok && r.data[0] === 1],
+  ['large result', 40, `return 'x'.repeat(100000)`, (r) => r.ok && typeof r.data === 'string' && r.data.length === 100000],
+  // Built-ins are frozen: every change is refused (a TypeError), and the invocation goes on.
+  ['pollution', 40, `let refused = 0; for (const change of [() => { Object.prototype.polluted = 1 }, () => { JSON.parse = () => 0 }, () => { Array.prototype.map = null }]) { try { change() } catch { refused++ } } return [refused, ...(await $ctx.$soak.echo([1]))]`,
+    (r) => r.ok && Array.isArray(r.data) && r.data[0] === 3 && r.data[1] === 1],
   ['syntax error', 30, `const = ;`, errorIs('SyntaxError')],
   ['unhandled rejection', 10, `Promise.reject(new Error('forgotten')); await $ctx.$soak.echo(1); return 1`, errorIs('Error')],
-  ['cpu timeout', 1, `for (;;) {}`, (r) => !r.ok && r.error.limit === 'cpu'],
-  ['wall timeout', 1, `await $ctx.$soak.never()`, (r) => !r.ok && r.error.limit === 'wall'],
+  ['cpu timeout', 1, `for (;;) {}`, (r) => failed(r) && r.error.limit === 'cpu'],
+  ['wall timeout', 1, `await $ctx.$soak.never()`, (r) => failed(r) && r.error.limit === 'wall'],
   // Filling 64 MB is GC-bound: under load the CPU limit may trip first. Either way the isolate is replaced.
-  ['memory bomb', 1, `const a = []; for (;;) a.push(new Array(1e6).fill(1.5))`, (r) => !r.ok && (r.error.limit === 'memory' || r.error.limit === 'cpu')],
+  ['memory bomb', 1, `const a = []; for (;;) a.push(new Array(1e6).fill(1.5))`, (r) => failed(r) && (r.error.limit === 'memory' || r.error.limit === 'cpu')],
 ];
 
 const weights = HOOKS.reduce((sum, h) => sum + h[1], 0);
-const schedule = [];
+const schedule: Hook[] = [];
 for (const hook of HOOKS) for (let i = 0; i < hook[1]; i++) schedule.push(hook);
 /**
  * Deterministic mix: invocation i runs schedule[(i * 7919) % weights] (7919 is prime, so every slot is hit).
  * Timeouts and the memory bomb run once per ~2000 invocations each.
  */
-const hookFor = (i) => schedule[(i * 7919) % weights];
+const hookFor = (i: number): Hook => schedule[(i * 7919) % weights];
 
 // ---- run ------------------------------------------------------------------------
 
 const sandbox = new Sandbox(limits, [soakModule]);
 const request = { params: { id: '7' }, body: { a: 1 } };
 const counts = new Map(HOOKS.map((h) => [h[0], { runs: 0, unexpected: 0 }]));
-const unexpectedSamples = [];
+const unexpectedSamples: Array<{ name: string; error: InvocationError | null; data: unknown; ms: number }> = [];
 
 const MB = 1024 * 1024;
-const samples = [];
+interface Sample {
+  done: number;
+  rss: number;
+  heapUsed: number;
+  external: number;
+  isolates: number;
+  isolateHeap: number;
+  perSecond: number;
+  maxLagMs: number;
+}
+const samples: Sample[] = [];
 /** Longest gap between host timer ticks in the current batch: how long the host thread was unavailable. */
 const lag = { max: 0, last: performance.now() };
 setInterval(() => {
@@ -133,12 +151,12 @@ setInterval(() => {
   lag.max = Math.max(lag.max, now - lag.last - 10);
   lag.last = now;
 }, 10).unref();
-function sample(done, startedAt) {
-  globalThis.gc();
-  globalThis.gc();
+function sample(done: number, startedAt: number): Sample {
+  gc();
+  gc();
   const mem = process.memoryUsage();
   const heap = sandbox.heapStatistics();
-  samples.push({
+  const taken: Sample = {
     done,
     rss: mem.rss,
     heapUsed: mem.heapUsed,
@@ -147,8 +165,10 @@ function sample(done, startedAt) {
     isolateHeap: heap.usedHeapBytes,
     perSecond: Math.round(done / ((performance.now() - startedAt) / 1000)),
     maxLagMs: Math.round(lag.max),
-  });
+  };
+  samples.push(taken);
   lag.max = 0;
+  return taken;
 }
 
 async function main() {
@@ -157,12 +177,13 @@ async function main() {
   const env = { APP_MODE: 'soak' };
 
   /** Runs invocations until `until`; sampling happens between batches, with every isolate idle. */
-  async function worker(until) {
+  async function worker(until: number): Promise<void> {
     while (next < until) {
       const i = next++;
       const [name, , code, check] = hookFor(i);
       const outcome = await sandbox.invoke({ filename: `hooks/soak-${name.replace(/\W+/g, '-')}.js`, code }, contextData(request, env));
       const c = counts.get(name);
+      if (!c) throw new Error(`no count for hook ${name}`);
       c.runs++;
       let ok = false;
       try {
@@ -182,8 +203,7 @@ async function main() {
   printHeader();
   for (let until = SAMPLE_EVERY; next < TOTAL; until = Math.min(TOTAL, until + SAMPLE_EVERY)) {
     await Promise.all(Array.from({ length: CONCURRENCY }, () => worker(until)));
-    sample(next, startedAt);
-    printRow(samples.at(-1));
+    printRow(sample(next, startedAt));
   }
   const seconds = (performance.now() - startedAt) / 1000;
   sandbox.close();
@@ -193,7 +213,7 @@ async function main() {
   const after = samples.filter((s) => s.done > WARM_UP);
   const head = after.slice(0, 2);
   const tail = samples.slice(-2);
-  const mean = (list, key) => list.reduce((a, s) => a + s[key], 0) / list.length;
+  const mean = (list: readonly Sample[], key: 'rss' | 'heapUsed') => list.reduce((a, s) => a + s[key], 0) / list.length;
   const base = { done: head[0]?.done ?? 0, rss: mean(head, 'rss'), heapUsed: mean(head, 'heapUsed') };
   const rssGrowth = mean(tail, 'rss') / base.rss - 1;
   const heapGrowth = mean(tail, 'heapUsed') / base.heapUsed - 1;
@@ -219,14 +239,14 @@ async function main() {
 function printHeader() {
   console.log(['invocations', 'RSS MB', 'host heap MB', 'external MB', 'idle isolates', 'isolate heap MB', 'inv/s', 'max lag ms'].map((h) => h.padStart(16)).join(''));
 }
-function printRow(s) {
+function printRow(s: Sample): void {
   console.log(
     [s.done, fmt(s.rss), fmt(s.heapUsed), fmt(s.external), s.isolates, fmt(s.isolateHeap), s.perSecond, s.maxLagMs].map((v) => String(v).padStart(16)).join(''),
   );
 }
-const fmt = (bytes) => (bytes / MB).toFixed(1);
-const fmtMb = (bytes) => `${fmt(bytes)} MB`;
-const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const fmt = (bytes: number) => (bytes / MB).toFixed(1);
+const fmtMb = (bytes: number) => `${fmt(bytes)} MB`;
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
 main().catch((err) => {
   console.error('soak: crashed:', err);

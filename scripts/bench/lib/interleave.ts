@@ -8,23 +8,39 @@
  * median/p99 are over all samples of all rounds.
  */
 import { Bench } from 'tinybench';
-import { median, summarize } from './stats.js';
+import type { Runtime } from '../../../runtime/index.ts';
+import type { Comparison } from './report.ts';
+import { median, summarize, type Summary } from './stats.ts';
 
-/**
- * @param {object} o
- * @param {() => Promise<unknown>} o.ours    one sample (async)
- * @param {() => Promise<unknown>} o.baseline one sample (async)
- * @param {number} [o.rounds]
- * @param {number} [o.time]        ms per task per round
- * @param {number} [o.iterations]  minimum samples per task per round
- * @param {number} [o.warmupTime]
- * @param {number} [o.opsPerSample] operations in one sample (per-op time = sample / opsPerSample)
- */
-export async function interleaved(o) {
+export interface InterleavedOptions {
+  /** One sample (async). */
+  ours: () => Promise<unknown>;
+  /** One sample (async). */
+  baseline: () => Promise<unknown>;
+  rounds?: number;
+  /** ms per task per round */
+  time?: number;
+  /** minimum samples per task per round */
+  iterations?: number;
+  warmupTime?: number;
+  warmupIterations?: number;
+  /** operations in one sample (per-op time = sample / opsPerSample) */
+  opsPerSample?: number;
+}
+
+export interface Interleaved extends Comparison {
+  ours: Summary;
+  baseline: Summary;
+}
+
+type TaskName = 'ours' | 'baseline';
+const isTaskName = (name: string): name is TaskName => name === 'ours' || name === 'baseline';
+
+export async function interleaved(o: InterleavedOptions): Promise<Interleaved> {
   const rounds = o.rounds ?? 6;
   const perOp = o.opsPerSample ?? 1;
-  const samples = { ours: [], baseline: [] };
-  const roundRatios = [];
+  const samples: Record<TaskName, number[]> = { ours: [], baseline: [] };
+  const roundRatios: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const bench = new Bench({
       time: o.time ?? 500,
@@ -34,11 +50,13 @@ export async function interleaved(o) {
       warmupIterations: o.warmupIterations ?? 5,
       throws: true,
     });
-    const order = r % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
-    for (const name of order) bench.add(name, name === 'ours' ? o.ours : o.baseline);
+    const order: TaskName[] = r % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+    for (const name of order) bench.add(name, o[name]);
     await bench.run();
-    const med = {};
+    const med: Record<TaskName, number> = { ours: NaN, baseline: NaN };
     for (const task of bench.tasks) {
+      if (!isTaskName(task.name)) continue;
+      if (!task.result) throw new Error(`tinybench gave no result for ${task.name} in round ${r}`);
       const perOpMs = task.result.latency.samples.map((ms) => ms / perOp);
       samples[task.name].push(...perOpMs);
       med[task.name] = median(perOpMs);
@@ -54,7 +72,7 @@ export async function interleaved(o) {
 }
 
 /** The "ours" side of rows 1-2: one invocation of a hook that loops `n` times and returns `n`. */
-export function hookLoop(runtime, hook, n) {
+export function hookLoop(runtime: Runtime, hook: string, n: number): () => Promise<void> {
   return async () => {
     const env = await runtime.run(hook, { params: { n } });
     if (env.data !== n) throw new Error(`${hook} failed: ${JSON.stringify(env.error ?? env.data)}`);

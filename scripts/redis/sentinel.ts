@@ -3,14 +3,14 @@
  * A private primary + replica watched by 3 Sentinels (quorum 2, master name
  * "enfyra-test") on loopback, on free ports.
  *
- *   node scripts/redis/sentinel.js start [--dir DIR] [--json] [--name NAME]
- *   node scripts/redis/sentinel.js status [--dir DIR]
- *   node scripts/redis/sentinel.js stop [--dir DIR]
+ *   node scripts/redis/sentinel.ts start [--dir DIR] [--json] [--name NAME]
+ *   node scripts/redis/sentinel.ts status [--dir DIR]
+ *   node scripts/redis/sentinel.ts stop [--dir DIR]
  *
  * `start` prints the `cache` config to use; `stop` ends the servers and removes
  * DIR (default .tmp/redis/sentinel).
  */
-import { startRedisSentinel, topologyCli } from './harness.js';
+import { startRedisSentinel, topologyCli } from './harness.ts';
 
 const argv = process.argv.slice(2);
 const at = argv.indexOf('--name');

@@ -8,16 +8,16 @@
  *   npm run soak:dev [-- --seconds=60]
  */
 import { readFileSync } from 'node:fs';
-import { devProject, loadHttp, startDevServer, CONNECTIONS } from './bench/rows/dev-server.js';
-import { removeScratch } from './bench/lib/project.js';
+import { devProject, loadHttp, startDevServer, CONNECTIONS } from './bench/rows/dev-server.ts';
+import { removeScratch } from './bench/lib/project.ts';
 
 const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 60);
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 const server = await startDevServer(devProject());
-const samples = [];
+const samples: number[] = [];
 const timer = setInterval(() => samples.push(rssMb(server.pid)), 1000);
-let result;
+let result: Awaited<ReturnType<typeof loadHttp>>;
 try {
   result = await loadHttp(`${server.url}/products?limit=10`, seconds);
 } finally {
@@ -25,8 +25,8 @@ try {
   await server.stop();
   removeScratch();
 }
-const quarter = (i) => samples.slice(Math.floor((samples.length * i) / 4), Math.floor((samples.length * (i + 1)) / 4)).sort((a, b) => a - b);
-const median = (xs) => xs[Math.floor(xs.length / 2)] ?? NaN;
+const quarter = (i: number) => samples.slice(Math.floor((samples.length * i) / 4), Math.floor((samples.length * (i + 1)) / 4)).sort((a, b) => a - b);
+const median = (xs: readonly number[]) => xs[Math.floor(xs.length / 2)] ?? NaN;
 const early = median(quarter(1));
 const late = median(quarter(3));
 const growth = late - early;

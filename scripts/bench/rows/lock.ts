@@ -1,22 +1,20 @@
 /**
  * Row 2: `$cache.acquire` + `$cache.release` from inside a hook vs the raw
  * protocol from the host: `SET key value PX ttl NX` and the same Lua
- * compare-and-delete (EVALSHA). Per pair, sequential, one connection each.
+ * compare-and-delete (EVALSHA, the built driver's script). Per pair,
+ * sequential, one connection each.
  */
 import { Redis } from 'ioredis';
-import { interleaved, hookLoop } from '../lib/interleave.js';
-import { asLatency } from '../lib/report.js';
-import { benchHook, NAMESPACE } from '../lib/project.js';
-import { redisUrl } from '../lib/redis.js';
+import { interleaved, hookLoop } from '../lib/interleave.ts';
+import { asLatency, type InProcessRowOptions, type RowResult } from '../lib/report.ts';
+import { benchHook, fromDist, NAMESPACE } from '../lib/project.ts';
+import { redisUrl } from '../lib/redis.ts';
 
 const N = 250;
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
 
-export async function lockRow({ runtime, quick }) {
-  const redis = new Redis(redisUrl(), { lazyConnect: true });
-  redis.defineCommand('benchRelease', { numberOfKeys: 1, lua: RELEASE });
+export async function lockRow({ runtime, quick }: InProcessRowOptions): Promise<RowResult> {
+  const { defineCacheScripts } = await fromDist('cache/drivers/redis-scripts.js');
+  const redis = defineCacheScripts(new Redis(redisUrl(), { lazyConnect: true }));
   const key = `${NAMESPACE}:bench:rawlock`;
   const value = JSON.stringify('owner-1');
   const hook = benchHook('lock-loop.js');
@@ -30,7 +28,7 @@ export async function lockRow({ runtime, quick }) {
       baseline: async () => {
         for (let i = 0; i < N; i++) {
           if ((await redis.set(key, value, 'PX', 5000, 'NX')) !== 'OK') throw new Error('raw lock was taken');
-          if ((await redis.benchRelease(key, value)) !== 1) throw new Error('raw lock was not released');
+          if ((await redis.cacheRelease(key, value)) !== 1) throw new Error('raw lock was not released');
         }
       },
     });

@@ -7,13 +7,23 @@
  * (with --expose-gc, V8 gives each new context a `gc()`, called by a tiny hook
  * once per isolate). Prints one JSON line.
  *
- *   node --no-node-snapshot --expose-gc scripts/bench/memory-child.js [total]
+ *   node --no-node-snapshot --expose-gc scripts/bench/memory-child.ts [total]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { benchHook, createBenchRuntime, NAMESPACE, removeScratch, ROOT } from './lib/project.js';
-import { redisUrl } from './lib/redis.js';
+import type { HookRequest } from '../../runtime/index.ts';
+import { benchHook, createBenchRuntime, NAMESPACE, removeScratch, ROOT } from './lib/project.ts';
+import { redisUrl } from './lib/redis.ts';
+import type { MemoryChildReport } from './rows/memory.ts';
+
+type Reading = MemoryChildReport['readings'][number];
+
+if (typeof globalThis.gc !== 'function') {
+  process.stderr.write('memory-child: run with --expose-gc\n');
+  process.exit(2);
+}
+const gc = globalThis.gc;
 
 const TOTAL = Number(process.argv[2] ?? 20_000);
 const LANES = 4;
@@ -23,36 +33,37 @@ const redis = new Redis(redisUrl(), { lazyConnect: true });
 const key = `${NAMESPACE}:user_cache:user-profile:1`;
 await redis.set(key, JSON.stringify({ id: 1, name: 'Ada Admin', email: 'admin@example.com' }), 'PX', 600_000);
 const runtime = await createBenchRuntime();
-const hooks = [
+const hooks: Array<[string, HookRequest]> = [
   [path.join(ROOT, 'hooks', 'hello.js'), { params: { id: '7' } }],
   [path.join(ROOT, 'hooks', 'cache-first.js'), { params: { id: '1' } }],
   [benchHook('return-1.js'), {}],
 ];
 const gcHook = { source: "if (typeof gc === 'function') gc(); return 1;", filename: 'bench-gc.js' };
 
-function anonymousMb() {
+/** Anonymous memory from /proc (Linux), or null where it cannot be read. */
+function anonymousMb(): number | null {
   try {
-    const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
-    return Number(/^Anonymous:\s+(\d+) kB/m.exec(rollup)[1]) / 1024;
+    const kb = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
   } catch {
-    return NaN;
+    return null;
   }
 }
 
-async function reading() {
+async function reading(): Promise<Reading> {
   for (let i = 0; i < 2; i++) {
     // One gc hook per pooled isolate (LANES at once take every idle isolate), then this process.
     await Promise.all(Array.from({ length: runtime.poolSize.live }, () => runtime.run(gcHook)));
-    global.gc();
+    gc();
     await new Promise((r) => setImmediate(r));
   }
   const m = process.memoryUsage();
-  const mb = (b) => b / 1024 / 1024;
+  const mb = (b: number) => b / 1024 / 1024;
   return { invocations: done, rssMb: mb(m.rss), anonymousMb: anonymousMb(), heapUsedMb: mb(m.heapUsed), isolates: runtime.poolSize.live };
 }
 
 let done = 0;
-async function runUntil(limit) {
+async function runUntil(limit: number): Promise<void> {
   await Promise.all(
     Array.from({ length: LANES }, async () => {
       while (done < limit) {
@@ -66,7 +77,7 @@ async function runUntil(limit) {
 }
 
 const t0 = performance.now();
-const readings = [];
+const readings: Reading[] = [];
 for (const n of READ_AT) {
   await runUntil(n);
   readings.push(await reading());
@@ -76,4 +87,5 @@ await runtime.close();
 await redis.del(key);
 redis.disconnect();
 removeScratch();
-process.stdout.write(JSON.stringify({ readings, ms }) + '\n');
+const report: MemoryChildReport = { readings, ms };
+process.stdout.write(JSON.stringify(report) + '\n');

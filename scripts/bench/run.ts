@@ -4,7 +4,7 @@
  * bench-results/latest.json (git-ignored). Needs Redis (REDIS_URL or
  * 127.0.0.1:6379) and a build (`npm run bench` builds first).
  *
- *   node --no-node-snapshot scripts/bench/run.js [--quick] [--only=cache-get,lock,trivial-hook,crossing,cache-first,cold-cli,replay,memory,dev-server,relations,leakage] [--out=file] [--strict]
+ *   node --no-node-snapshot scripts/bench/run.ts [--quick] [--only=cache-get,lock,trivial-hook,crossing,cache-first,cold-cli,replay,memory,dev-server,relations,leakage] [--out=file] [--strict]
  *
  * --quick: fewer rounds (a smoke test, not for figures); --strict: exit 1 when a target is missed.
  */
@@ -13,20 +13,29 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { createBenchRuntime, NAMESPACE, removeScratch, ROOT } from './lib/project.js';
-import { pingRedis, redisUrl } from './lib/redis.js';
-import { formatMarkdown, formatTable, targetMet } from './lib/report.js';
-import { cacheGetRow } from './rows/cache-get.js';
-import { lockRow } from './rows/lock.js';
-import { trivialHookRow } from './rows/trivial-hook.js';
-import { cacheFirstRows } from './rows/cache-first.js';
-import { coldCliRows } from './rows/cold-cli.js';
-import { replayRows } from './rows/replay.js';
-import { memoryRows } from './rows/memory.js';
-import { crossingRow } from './rows/crossing.js';
-import { devServerRows } from './rows/dev-server.js';
-import { relationsRow } from './rows/relations.js';
-import { leakageRow } from './rows/leakage.js';
+import type { Runtime } from '../../runtime/index.ts';
+import { createBenchRuntime, NAMESPACE, removeScratch, ROOT } from './lib/project.ts';
+import { pingRedis, redisUrl } from './lib/redis.ts';
+import {
+  formatMarkdown,
+  formatTable,
+  targetMet,
+  type InProcessRowOptions,
+  type Row,
+  type RowOptions,
+  type RowResult,
+} from './lib/report.ts';
+import { cacheGetRow } from './rows/cache-get.ts';
+import { lockRow } from './rows/lock.ts';
+import { trivialHookRow } from './rows/trivial-hook.ts';
+import { cacheFirstRows } from './rows/cache-first.ts';
+import { coldCliRows, isColdCliRow } from './rows/cold-cli.ts';
+import { replayRows } from './rows/replay.ts';
+import { memoryRows } from './rows/memory.ts';
+import { crossingRow } from './rows/crossing.ts';
+import { devServerRows } from './rows/dev-server.ts';
+import { relationsRow } from './rows/relations.ts';
+import { leakageRow } from './rows/leakage.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -34,7 +43,7 @@ const strict = args.includes('--strict');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const out = path.resolve(ROOT, args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'bench-results/latest.json');
 
-const log = (text) => process.stderr.write(`bench: ${text}\n`);
+const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
 if (!process.execArgv.includes('--no-node-snapshot')) {
   log('run me with `node --no-node-snapshot` (isolated-vm needs it on Node 20), or use `npm run bench`');
@@ -45,13 +54,20 @@ try {
   await pingRedis();
 } catch (err) {
   process.stderr.write(
-    `\nbench: REDIS IS NOT AVAILABLE at ${redisUrl()}: ${err.message}\n` +
+    `\nbench: REDIS IS NOT AVAILABLE at ${redisUrl()}: ${err instanceof Error ? err.message : String(err)}\n` +
       'bench: rows 1, 2, 4 and 7 measure the Redis driver; start redis-server or set REDIS_URL, then run again.\n\n',
   );
   process.exit(1);
 }
 
-const ROWS = [
+type Measured = RowResult | RowResult[];
+/** A row module: in-process ones share one runtime (created when the first of them runs). */
+type RowModule = { id: string; n: string } & (
+  | { inProcess: true; run: (options: InProcessRowOptions) => Promise<Measured> }
+  | { inProcess?: false; run: (options: RowOptions) => Promise<Measured> }
+);
+
+const ROWS: RowModule[] = [
   { id: 'cache-get', n: '1', inProcess: true, run: cacheGetRow },
   { id: 'lock', n: '2', inProcess: true, run: lockRow },
   { id: 'trivial-hook', n: '3', inProcess: true, run: trivialHookRow },
@@ -71,14 +87,20 @@ if (noiseBefore.loadavg1 > os.cpus().length * 0.5 || noiseBefore.redisOpsPerSec 
   log(`WARNING: the machine is busy (load ${noiseBefore.loadavg1.toFixed(2)} on ${os.cpus().length} cores, Redis serving ${noiseBefore.redisOpsPerSec} ops/s for others): figures will be noisy`);
 }
 const selected = ROWS.filter((r) => !only || only.includes(r.id));
-const results = [];
-let runtime = null;
+const results: Row[] = [];
+let runtime: Runtime | null = null;
 try {
   for (const row of selected) {
-    if (row.inProcess && !runtime) runtime = await createBenchRuntime();
+    let measure: () => Promise<Measured>;
+    if (row.inProcess) {
+      const shared = (runtime ??= await createBenchRuntime());
+      measure = () => row.run({ runtime: shared, quick });
+    } else {
+      measure = () => row.run({ quick });
+    }
     const t0 = performance.now();
     log(`${row.id} ...`);
-    const produced = [].concat(await row.run({ runtime, quick }));
+    const produced = [await measure()].flat();
     produced.forEach((r, i) => results.push({ n: produced.length > 1 ? `${row.n}${'abc'[i]}` : row.n, ...r }));
     log(`${row.id} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
@@ -93,12 +115,12 @@ const noiseAfter = await systemNoise();
 const table = formatTable(results);
 process.stdout.write(`\n${table}\n\n`);
 for (const r of results) if (r.note) process.stdout.write(`  ${r.n}: ${r.note}\n`);
-const cli = results.find((r) => r.id === 'cold-cli');
+const cli = results.find(isColdCliRow)?.extra;
 if (cli) {
-  process.stdout.write(`\n  5: start-up breakdown (median ms, scripts/bench/cli-phases.js, total ${cli.extra.breakdownTotalMs.toFixed(0)} ms):\n`);
-  for (const [name, ms] of Object.entries(cli.extra.breakdownMs)) process.stdout.write(`       ${ms.toFixed(1).padStart(7)}  ${name}\n`);
-  process.stdout.write(`       (node --no-node-snapshot -e 0 alone: ${cli.extra.nodeNoSnapshotMs.median.toFixed(0)} ms)\n`);
-  process.stdout.write(`       heavy CommonJS packages loaded by the hello.js run: ${cli.extra.heavyPackagesLoadedByHelloRun.join(', ') || 'none'}\n`);
+  process.stdout.write(`\n  5: start-up breakdown (median ms, scripts/bench/cli-phases.js, total ${cli.breakdownTotalMs.toFixed(0)} ms):\n`);
+  for (const [name, ms] of Object.entries(cli.breakdownMs)) process.stdout.write(`       ${ms.toFixed(1).padStart(7)}  ${name}\n`);
+  process.stdout.write(`       (node --no-node-snapshot -e 0 alone: ${cli.nodeNoSnapshotMs.median.toFixed(0)} ms)\n`);
+  process.stdout.write(`       heavy CommonJS packages loaded by the hello.js run: ${cli.heavyPackagesLoadedByHelloRun.join(', ') || 'none'}\n`);
 }
 process.stdout.write(`\n  ratios: ours/baseline of time per op, except rows 3, 4 and 6 (throughput, higher is better) and 10 (a count).\n`);
 process.stdout.write(`  p99 on rate rows: the rate at the p99 sample time. Total bench time ${totalS.toFixed(0)} s.\n`);
@@ -133,14 +155,14 @@ async function cleanRedis() {
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
   } catch (err) {
-    log(`could not remove the bench's Redis keys (${NAMESPACE}:*): ${err.message}`);
+    log(`could not remove the bench's Redis keys (${NAMESPACE}:*): ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     redis.disconnect();
   }
 }
 
 /** Load average and how busy Redis is with other clients: a busy machine makes every figure noisy. */
-async function systemNoise() {
+async function systemNoise(): Promise<{ loadavg1: number; redisOpsPerSec: number }> {
   const loadavg1 = os.loadavg()[0];
   let redisOpsPerSec = NaN;
   const redis = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0 });
@@ -155,7 +177,7 @@ async function systemNoise() {
   return { loadavg1, redisOpsPerSec };
 }
 
-function gitState() {
+function gitState(): string | null {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';

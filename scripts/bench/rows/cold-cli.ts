@@ -5,26 +5,45 @@
  * start-up goes, from scripts/bench/cli-phases.js (same modules, same entry).
  */
 import path from 'node:path';
-import { BIN, BENCH_DIR, NAMESPACE, ROOT } from '../lib/project.js';
-import { redisUrl } from '../lib/redis.js';
-import { mustSpawn } from '../lib/spawn.js';
-import { median, summarize } from '../lib/stats.js';
+import { z } from 'zod';
+import { BIN, BENCH_DIR, NAMESPACE, ROOT } from '../lib/project.ts';
+import { redisUrl } from '../lib/redis.ts';
+import type { RowOptions, RowResult } from '../lib/report.ts';
+import { mustSpawn } from '../lib/spawn.ts';
+import { median, summarize, type Summary } from '../lib/stats.ts';
+
+/** What cli-phases.js prints to stderr after `@@PHASES `. */
+const phasesSchema = z.object({
+  code: z.number(),
+  /** ms per phase, and `endMark`: ms since the process started when it was done. */
+  phases: z.record(z.string(), z.number()).and(z.object({ endMark: z.number() })),
+  loadedAtRun: z.array(z.string()),
+});
+
+interface ColdCliExtra {
+  nodeNoSnapshotMs: Summary;
+  breakdownMs: Record<string, number>;
+  breakdownTotalMs: number;
+  heavyPackagesLoadedByHelloRun: string[];
+}
+export type ColdCliRow = RowResult<ColdCliExtra> & { id: 'cold-cli' };
+export const isColdCliRow = <R extends RowResult>(row: R): row is R & ColdCliRow => row.id === 'cold-cli';
 
 // The CLI with default config (SQLite cache and database under .enfyra/; hello.js touches neither).
-const cliEnv = () => {
-  const env = { ...process.env, NO_COLOR: '1' };
+const cliEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS;
   return env;
 };
 
-export async function coldCliRows({ quick }) {
+export async function coldCliRows({ quick }: RowOptions): Promise<ColdCliRow[]> {
   const rounds = quick ? 3 : 12;
   const env = cliEnv();
-  const ours = [];
-  const baseline = [];
-  const noSnapshot = [];
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  const noSnapshot: number[] = [];
   // Warm the page cache for both.
   await mustSpawn(process.execPath, ['-e', '0'], { env });
   await mustSpawn(BIN, ['hooks/hello.js'], { cwd: ROOT, env });
@@ -39,9 +58,9 @@ export async function coldCliRows({ quick }) {
   }
 
   // Breakdown: median of each phase over a few runs.
-  const phaseRuns = [];
-  const phaseTotals = [];
-  let loadedAtRun = [];
+  const phaseRuns: Array<Record<string, number>> = [];
+  const phaseTotals: number[] = [];
+  let loadedAtRun: string[] = [];
   const phasesScript = path.join(BENCH_DIR, 'cli-phases.js');
   for (let r = 0; r < (quick ? 2 : 5); r++) {
     const res = await mustSpawn(process.execPath, ['--no-node-snapshot', phasesScript, '--redis', '--', 'hooks/hello.js'], {
@@ -50,15 +69,14 @@ export async function coldCliRows({ quick }) {
     });
     const line = res.stderr.split('\n').find((l) => l.startsWith('@@PHASES '));
     if (!line) throw new Error('cli-phases printed no timings');
-    const parsed = JSON.parse(line.slice('@@PHASES '.length));
-    const phases = parsed.phases;
+    const parsed = phasesSchema.parse(JSON.parse(line.slice('@@PHASES '.length)));
+    const { endMark, ...phases } = parsed.phases;
     loadedAtRun = parsed.loadedAtRun;
-    phases['process exit + spawn overhead'] = res.ms - phases.endMark;
-    delete phases.endMark;
+    phases['process exit + spawn overhead'] = res.ms - endMark;
     phaseRuns.push(phases);
     phaseTotals.push(res.ms);
   }
-  const breakdown = {};
+  const breakdown: Record<string, number> = {};
   for (const name of Object.keys(phaseRuns[0])) breakdown[name] = median(phaseRuns.map((p) => p[name]));
 
   const oursS = summarize(ours);
