@@ -32,7 +32,7 @@ export interface RequestStep extends StepBase {
   request: HookRequest;
   /** Set for a single script run as another kind than a route hook (`kind` in the fixture). */
   script?: { kind: ScriptKind; event?: string; args?: unknown };
-  /** `request.file`: copied to a temp upload (as multer stores one) for the step's run. */
+  /** `request.file`: copied to a temp upload (as multer stores one) for the step's run; a `method` + `path` step sends it in a multipart form. */
   upload?: FixtureUpload;
   expect: ExpectSpec;
   /** Where `expect` sits in the file's JSON (for --update): ['expect'] or ['steps', 2, 'expect']. */

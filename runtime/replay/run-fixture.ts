@@ -101,7 +101,8 @@ async function runStep(step: Step, env: ReplayEnvironment, fetch: FetchStubs, op
 }
 
 async function runRequest(step: RequestStep, env: ReplayEnvironment, options: RunFixtureOptions): Promise<StepActual> {
-  const upload = step.upload ? prepareUpload(step.upload.path, step.upload.fieldname, step.upload.mimetype) : null;
+  // A request through the pipeline sends the file in a multipart form, which the pipeline stores as multer does.
+  const upload = step.upload && !step.http ? prepareUpload(step.upload.path, step.upload.fieldname, step.upload.mimetype) : null;
   const request = upload ? { ...step.request, file: upload.file } : step.request;
   let envelope: Envelope;
   try {
@@ -110,7 +111,7 @@ async function runRequest(step: RequestStep, env: ReplayEnvironment, options: Ru
       envelope = await env.runtime.runKind(step.targets.handler!, kind, request, { mainTable: step.table, strict: options.strict, event, args });
     } else {
       ({ envelope } = step.http
-        ? await runHttpStep(step.http, request, env)
+        ? await runHttpStep(step.http, request, env, step.upload)
         : await env.runtime.runChain(step.targets, request, { mainTable: step.table, strict: options.strict }));
     }
   } finally {

@@ -1,13 +1,15 @@
 /**
  * The dev server's express 5 app: CORS as Enfyra sets it (`origin: true,
  * credentials: true`), the inspector under /__enfyra, then every other request
- * read (up to the largest body limit) and handed to the pipeline. Errors while
- * reading the body get Enfyra's error body.
+ * read (up to the largest body limit; a multipart body up to
+ * MULTIPART_READ_LIMIT, as its file limit is multer's) and handed to the
+ * pipeline. Errors while reading the body get Enfyra's error body.
  */
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { errorBody, fromStatusError, internalError } from '../context/enfyra-errors.ts';
 import { RAW_BODY_LIMIT } from './http/body.ts';
+import { contentType, MULTIPART_READ_LIMIT } from './http/multipart.ts';
 import type { Inspector } from './inspector/inspector.ts';
 import { INSPECTOR_PAGE } from './inspector/page.ts';
 import type { PipelineRequest, PipelineResult } from './pipeline.ts';
@@ -28,7 +30,9 @@ export function createApp(options: AppOptions): express.Express {
   app.get(`${INSPECTOR_PATH}/requests`, (_req, res) => void res.json(options.inspector.list()));
   app.get(`${INSPECTOR_PATH}/status`, (_req, res) => void res.json(options.inspector.projectStatus));
 
-  app.use(express.raw({ type: () => true, limit: RAW_BODY_LIMIT }));
+  const multipart = (req: { headers: Request['headers'] }) => contentType(req.headers).includes('multipart/');
+  app.use(express.raw({ type: multipart, limit: MULTIPART_READ_LIMIT }));
+  app.use(express.raw({ type: (req) => !multipart(req), limit: RAW_BODY_LIMIT }));
   app.all('/{*path}', async (req: Request, res: Response, next: NextFunction) => {
     try {
       const result = await options.handle({

@@ -4,15 +4,17 @@
  * The order is Enfyra's middleware order (server src/express-app.ts):
  *
  *   body parsing → query parsing → route detection → JWT auth → (no route:
- *   404) → role guard (401 / 403) → body checks on table routes → pre-hooks →
- *   handler → post-hooks (runtime.runChain: the chain's own rules apply) →
- *   Enfyra's success body, or its error body.
+ *   404) → role guard (401 / 403) → multipart upload (http/multipart.ts) →
+ *   body checks on table routes → pre-hooks → handler → post-hooks
+ *   (runtime.runChain: the chain's own rules apply) → Enfyra's success body,
+ *   or its error body.
  *
  * HTTP statuses are Enfyra's: a success is always 200 (`$statusCode` never
  * reaches it); errors carry the status of the error.
  */
 import type { Envelope, EnvelopeError } from '../context/envelope.ts';
 import type { HookRequest } from '../context/request.ts';
+import type { UploadedFile } from '../shared/uploaded-file.ts';
 import type { ChainStep, Runtime, RunOptions } from '../runtime.ts';
 import { HookFileError } from '../compile/hook-loader.ts';
 import { RUNTIME_LOG_PREFIX } from '../sandbox/invocation.ts';
@@ -22,6 +24,7 @@ import { activityStore, RequestActivity } from './activity/request-activity.ts';
 import type { Authenticator } from './auth.ts';
 import { locateError } from './code-frame.ts';
 import type { BodyParser } from './http/body.ts';
+import { isUploadRequest, receiveUpload, type ReceivedUpload } from './http/multipart.ts';
 import {
   enfyraErrors,
   errorBody,
@@ -112,7 +115,7 @@ export class Pipeline {
     const started = performance.now();
     const startedAt = new Date().toISOString();
     const activity = new RequestActivity({ trackReads: this.deps.trackReads });
-    const state: { query: unknown; body: unknown; user: Record<string, unknown> | null } = { query: {}, body: undefined, user: null };
+    const state: RequestState = { query: {}, body: undefined, user: null };
     const answer = await activityStore.run(activity, () => this.answer(request, state));
     await this.deps.activityCache?.settle(activity);
     await this.deps.activityDatabase?.settle(activity);
@@ -140,7 +143,7 @@ export class Pipeline {
       status: answer.status,
       durationMs,
       userId: (state.user?.id as string | number | undefined) ?? null,
-      request: { headers: flatHeaders(request.headers), query: state.query, body: state.body ?? null },
+      request: { headers: flatHeaders(request.headers), query: state.query, body: state.body ?? null, ...(state.file ? { file: state.file } : {}) },
       response: answer.body === undefined ? null : answer.body,
       steps: chain?.steps ?? [],
       logs: [...envelope.logs],
@@ -153,7 +156,7 @@ export class Pipeline {
     return { status: answer.status, body: answer.body, headers, envelope, trace, activity };
   }
 
-  private async answer(request: PipelineRequest, state: { query: unknown; body: unknown; user: Record<string, unknown> | null }): Promise<Answer> {
+  private async answer(request: PipelineRequest, state: RequestState): Promise<Answer> {
     const method = request.method.toUpperCase();
     const line = { method, url: request.url, correlationHeader: headerValue(request.headers, 'x-correlation-id') };
     const fail = (error: EnfyraError, correlation = false, route?: Route): Answer => ({
@@ -196,31 +199,45 @@ export class Pipeline {
       if (access.statusCode === 401) return fail(enfyraErrors.unauthorized(), false, route);
       return { status: 403, body: forbiddenBody(access.message), error: forbiddenError(access.message), correlation: false, route };
     }
-    if (route.broken) return fail(enfyraErrors.configuration(formatProblem(route.broken)), true, route);
-    if (route.canonical && (method === 'POST' || method === 'PATCH')) {
-      const problem = bodyShapeProblem(parsed.body);
-      if (problem) return fail(enfyraErrors.badRequest([problem]), true, route);
+    let upload: ReceivedUpload | null = null;
+    if (isUploadRequest(method, request.headers)) {
+      try {
+        upload = await receiveUpload(method, request.headers, request.rawBody, route.maxUploadFileSize);
+      } catch (err) {
+        return fail(bodyParserError(err), false, route);
+      }
+      state.body = upload.body;
+      state.file = upload.file;
     }
 
-    const forMethod = (hooks: readonly RouteHook[]) => hooks.filter((h) => h.methods.some((m) => m === method));
-    const handler = route.handlers.get(method as RouteMethod);
-    const hookRequest = {
-      method,
-      url: request.url,
-      headers: flatHeaders(request.headers),
-      ip: request.ip,
-      params: match.params,
-      // The query is read from the URL by the request surface (context/request.ts), as for every run.
-      body: parsed.body || {},
-      user,
-      rawBody: parsed.rawBody,
-    } satisfies HookRequest;
-
     try {
+      if (route.broken) return fail(enfyraErrors.configuration(formatProblem(route.broken)), true, route);
+      if (route.canonical && (method === 'POST' || method === 'PATCH')) {
+        const problem = bodyShapeProblem(upload ? upload.fields : parsed.body);
+        if (problem) return fail(enfyraErrors.badRequest([problem]), true, route);
+      }
+
+      const forMethod = (hooks: readonly RouteHook[]) => hooks.filter((h) => h.methods.some((m) => m === method));
+      const handler = route.handlers.get(method as RouteMethod);
+      const hookRequest = {
+        method,
+        url: request.url,
+        headers: flatHeaders(request.headers),
+        ip: request.ip,
+        params: match.params,
+        // The query is read from the URL by the request surface (context/request.ts), as for every run.
+        body: upload ? upload.body : parsed.body || {},
+        user,
+        rawBody: upload ? undefined : parsed.rawBody,
+        file: upload?.file,
+      } satisfies HookRequest;
+
       return await this.runScripts(route, method, handler, forMethod(route.preHooks), forMethod(route.postHooks), hookRequest, line);
     } catch (err) {
       if (err instanceof HookFileError) return fail(enfyraErrors.configuration(err.message), true, route);
       throw err;
+    } finally {
+      await upload?.cleanup();
     }
   }
 
@@ -277,6 +294,14 @@ export class Pipeline {
     }
     return { status: 200, body: successBody(envelope.data, logs), error: null, correlation: true, route, chain: { envelope, steps, error: null } };
   }
+}
+
+/** What the trace keeps of the request as the pipeline reads it. */
+interface RequestState {
+  query: unknown;
+  body: unknown;
+  file?: UploadedFile;
+  user: Record<string, unknown> | null;
 }
 
 /** The body Enfyra sends: the final `$data`, with the request's logs spread in when there are any (dynamic.routes.ts). */

@@ -5,6 +5,7 @@
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import type { ChainPhase } from '../runtime.ts';
 import type { Row } from '../repos/repository.ts';
+import type { UploadedFile } from '../shared/uploaded-file.ts';
 
 export interface TraceStep {
   phase: ChainPhase;
@@ -52,7 +53,8 @@ export interface RequestTrace {
   status: number;
   durationMs: number;
   userId: string | number | null;
-  request: { headers: Record<string, string>; query: unknown; body: unknown };
+  /** `file`: the multipart upload (`$uploadedFile`), when there was one. */
+  request: { headers: Record<string, string>; query: unknown; body: unknown; file?: UploadedFile };
   response: unknown;
   steps: TraceStep[];
   logs: unknown[];

@@ -111,6 +111,65 @@ describe('recording requests as fixtures', () => {
   });
 });
 
+describe('recording uploads', () => {
+  // Stores the file and answers what it was sent; the temp path and the stored location are new each run (recorded as patterns).
+  const IMPORT = `const f = $ctx.$uploadedFile;
+const saved = await $ctx.$storage.$upload({ file: f });
+return { name: f.originalname, type: f.mimetype, size: f.size, title: $ctx.$body.title, at: f.path, location: saved.data[0].location };
+`;
+
+  it('dev --record writes a multipart request as its fields and a copy of its file; the fixture replays green, and fails once the copy changes', async () => {
+    const dir = serverProject({
+      'routes/import.json': route({ path: '/import', availableMethods: ['POST'], publicMethods: ['POST'], handlers: { POST: { file: 'import.js' } } }),
+      'routes/import.js': IMPORT,
+    });
+    const dev = await startDev(dir, ['--record', 'recorded']);
+    try {
+      const body = new FormData();
+      body.append('title', 'Q3 stock');
+      body.append('file', new Blob(['sku,qty\npen,3\n'], { type: 'text/csv' }), 'stock.csv');
+      const r = await getJson(`${dev.url}/import`, { method: 'POST', body });
+      expect(r.body).toMatchObject({ name: 'stock.csv', type: 'text/csv', size: 14, title: 'Q3 stock' });
+      await dev.waitForLog(/recorded POST \/import/);
+    } finally {
+      await dev.stop();
+    }
+    const fixture = JSON.parse(readFileSync(path.join(dir, 'recorded/post-import.json'), 'utf8'));
+    expect(fixture.request).toEqual({
+      headers: { 'content-type': 'multipart/form-data' },
+      body: { title: 'Q3 stock' },
+      file: { path: expect.stringMatching(/^recorded\/files\/[0-9a-f]{12}\/stock\.csv$/), mimetype: 'text/csv' },
+      user: null,
+    });
+    expect(fixture.expect.data.at).toEqual({ $regex: expect.stringContaining('enfyra-upload-') });
+    expect(fixture.expect.data.location).toEqual({ $regex: expect.stringContaining('stock_') });
+    expect(fixture.expect.effects).toEqual([expect.objectContaining({ type: 'storage.upload', location: { $regex: expect.any(String) }, path: { $regex: expect.any(String) } })]);
+    const copy = path.join(dir, fixture.request.file.path);
+    expect(readFileSync(copy, 'utf8')).toBe('sku,qty\npen,3\n');
+
+    const green = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(green.stdout).toMatch(/1 passed, 0 failed/);
+    expect(green.code).toBe(0);
+
+    // The replay sends the copy: other bytes, another size.
+    writeFileSync(copy, 'sku,qty\n');
+    const red = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(red.code).toBe(1);
+    expect(red.stdout).toMatch(/data\.size/);
+  });
+
+  it('run --record --file keeps a copy of the file too, and the fixture replays green', async () => {
+    const dir = serverProject({ 'hooks/import.js': IMPORT, 'data/prices.csv': 'a,b\n' });
+    const r = await runCli(['run', 'hooks/import.js', '--method', 'POST', '--body', '{"title":"T"}', '--file', 'data/prices.csv', '--record', 'recorded'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const [file] = fixtures(path.join(dir, 'recorded')).filter((f) => f.endsWith('.json'));
+    const fixture = JSON.parse(readFileSync(file!, 'utf8'));
+    expect(fixture.request.file).toEqual({ path: expect.stringMatching(/^recorded\/files\/[0-9a-f]{12}\/prices\.csv$/), mimetype: 'text/csv' });
+    const replay = await runCli(['replay', 'recorded'], { cwd: dir });
+    expect(replay.stdout).toMatch(/1 passed, 0 failed/);
+  });
+});
+
 describe('run --record', () => {
   it('writes a fixture naming the hook, with the rows and keys it read; it replays green', async () => {
     const dir = project();

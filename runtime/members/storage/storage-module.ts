@@ -244,6 +244,9 @@ function fileType(mimetype: string): string {
   return 'other';
 }
 
+/** What uniqueFilename adds to make a stored name new each time (`_<ms>_<12 hex>`), as a pattern; group 1 is the ms. */
+export const UNIQUE_SUFFIX_PATTERN = '_(\\d+)_[0-9a-f]{12}';
+
 /** file-management.service.ts generateUniqueFilename: autoSlug(base, '_', keep case, 50) _ ms _ 12 hex, extension kept. */
 export function uniqueFilename(original: string): string {
   const ext = path.extname(original);

@@ -17,6 +17,26 @@ import type { UploadedFile } from '../../shared/uploaded-file.ts';
 export const UPLOAD_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH']);
 export const UPLOAD_FIELD = 'file';
 
+/** Enfyra's maxUploadFileSize setting default (MB); a route's own maxUploadFileSize replaces it. */
+export const DEFAULT_MAX_UPLOAD_FILE_SIZE_MB = 10;
+
+/** Where multer stores an upload in Enfyra: the temp folder, under a fresh name. */
+export function uploadTempDir(): string {
+  return tmpdir();
+}
+
+export function uploadTempName(): string {
+  return `enfyra-upload-${randomUUID()}`;
+}
+
+/** A path under a name uploadTempName made, as a pattern: a new one each request (recording matches it). */
+export const UPLOAD_TEMP_PATH_PATTERN = '[\\\\/]enfyra-upload-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** The type a file is sent with when none is given: from its extension. */
+export function uploadMimetype(file: string): string {
+  return mime.lookup(file) || 'application/octet-stream';
+}
+
 /** Multer's error for a part in another field: HTTP 500 in Enfyra (no status on the error). */
 export class UnexpectedFieldError extends Error {
   override readonly name = 'MulterError';
@@ -40,12 +60,12 @@ export function prepareUpload(source: string, fieldname = UPLOAD_FIELD, mimetype
   if (fieldname !== UPLOAD_FIELD) throw new UnexpectedFieldError(fieldname);
   const stat = statSync(source);
   if (!stat.isFile()) throw new Error(`${source} is not a file`);
-  const temp = path.join(tmpdir(), `enfyra-upload-${randomUUID()}`);
+  const temp = path.join(uploadTempDir(), uploadTempName());
   copyFileSync(source, temp);
   return {
     file: {
       originalname: path.basename(source),
-      mimetype: mimetype ?? (mime.lookup(source) || 'application/octet-stream'),
+      mimetype: mimetype ?? uploadMimetype(source),
       encoding: '7bit',
       path: temp,
       size: stat.size,

@@ -71,7 +71,7 @@ export class BodyParser {
   }
 }
 
-interface FakeRequest extends Readable {
+export interface FakeRequest extends Readable {
   method: string;
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
@@ -86,7 +86,7 @@ interface FakeRequest extends Readable {
  * length is the bytes' own. Like a real request it counts as finished once
  * read (on-finished: `complete && !readable`), so later parsers leave it.
  */
-function fakeRequest(method: string, headers: Readonly<Record<string, string | string[] | undefined>>, raw: Buffer | null): FakeRequest {
+export function fakeRequest(method: string, headers: Readonly<Record<string, string | string[] | undefined>>, raw: Buffer | null): FakeRequest {
   const stream = Readable.from(raw && raw.length ? [raw] : [], { objectMode: false }) as FakeRequest;
   const copy: Record<string, string | string[] | undefined> = { ...headers };
   delete copy['content-encoding'];

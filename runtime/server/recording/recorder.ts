@@ -8,12 +8,20 @@
  *
  * Rows the request created are checked through the answer, not under
  * `tables`: a replay's fresh database may give them other ids.
+ *
+ * A multipart form is written down as its text fields (`body`) and its file
+ * (`file`), copied to `<dir>/files/<hash of its bytes>/<its name>`, so the
+ * replay sends the same form (replay/http-step.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Envelope } from '../../context/envelope.ts';
 import type { HookRequest } from '../../context/request.ts';
 import type { RequestActivity } from '../activity/request-activity.ts';
+import { UPLOAD_FIELD } from '../../members/storage/uploaded-file.ts';
+import { contentType, MULTIPART_FORM, readForm } from '../http/multipart.ts';
 import { headerValue, type PipelineRequest, type PipelineResult } from '../pipeline.ts';
 import { displayPath } from '../../shared/display-path.ts';
 import { collectStrings, withMatchers, type VolatileContext } from './volatile.ts';
@@ -69,8 +77,12 @@ export class Recorder {
     const endedMs = startedMs + result.trace.durationMs;
     const fixtureRequest: Record<string, unknown> = {};
     const headers = keptHeaders(request.headers);
-    const body = recordedBody(request);
+    const form = await this.recordedForm(request);
+    const body = form ? form.body : recordedBody(request);
     if (body !== undefined) fixtureRequest.body = body;
+    if (form?.file) fixtureRequest.file = form.file;
+    // The replay makes its own boundary.
+    if (form) headers['content-type'] = MULTIPART_FORM;
     const user = await recordedUser(request, auth);
     if (user !== undefined) fixtureRequest.user = user;
     else if (request.headers.authorization) headers.authorization = headerValue(request.headers, 'authorization')!;
@@ -90,7 +102,12 @@ export class Recorder {
   recordHook(hookFile: string, request: HookRequest, outcome: RecordedOutcome): string {
     const hook = displayPath(this.options.root, path.resolve(hookFile));
     const fixtureRequest = Object.fromEntries(Object.entries(request).filter(([k, v]) => v !== undefined && k !== 'env'));
-    const fixture = this.fixture(`${hook}`, { hook }, fixtureRequest, outcome, [request], {
+    // A fixture has no rawBody: replay derives it from the body, as --body did.
+    if (request.rawBody !== undefined && isBodyText(request.rawBody, request.body)) delete fixtureRequest.rawBody;
+    // Called while the upload's temp copy still exists.
+    const upload = request.file;
+    if (upload) fixtureRequest.file = this.keepFile(readFileSync(upload.path), upload.originalname, upload.mimetype, upload.fieldname);
+    const fixture = this.fixture(`${hook}`, { hook }, fixtureRequest, outcome, [fixtureRequest], {
       statusCode: outcome.envelope.statusCode,
       data: outcome.envelope.data,
       error: outcome.envelope.error,
@@ -129,6 +146,35 @@ export class Recorder {
       ...(Object.keys(request).length ? { request } : {}),
       ...(Object.keys(state).length ? { state } : {}),
       expect,
+    };
+  }
+
+  /**
+   * A multipart form as its fields and its one file, the file copied under `<dir>/files`; undefined for any
+   * other body, and for a form that is not written down so (malformed, or with more than one file): its text is kept.
+   */
+  private async recordedForm(request: PipelineRequest): Promise<{ body?: Record<string, unknown>; file?: Record<string, string> } | undefined> {
+    if (!request.rawBody || !contentType(request.headers).includes(MULTIPART_FORM)) return undefined;
+    const form = await readForm(request.headers, request.rawBody).catch(() => null);
+    if (!form || form.files.length > 1) return undefined;
+    const [file] = form.files;
+    return {
+      ...(Object.keys(form.fields).length ? { body: form.fields } : {}),
+      ...(file ? { file: this.keepFile(file.buffer, file.originalname, file.mimetype, file.fieldname) } : {}),
+    };
+  }
+
+  /** An uploaded file, copied to `<dir>/files/<hash of its bytes>/<its name>` → the fixture's `request.file`. */
+  private keepFile(bytes: Buffer, originalname: string, mimetype: string, fieldname: string): Record<string, string> {
+    const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+    const base = path.basename(originalname);
+    const target = path.join(this.options.dir, 'files', hash, base === '' || base === '.' || base === '..' ? 'upload' : base);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+    return {
+      path: displayPath(this.options.root, target),
+      mimetype,
+      ...(fieldname === UPLOAD_FIELD ? {} : { fieldname }),
     };
   }
 
@@ -188,6 +234,15 @@ function keptHeaders(headers: PipelineRequest['headers']): Record<string, string
     if (value !== undefined) out[name] = value;
   }
   return out;
+}
+
+/** `text` is the JSON text of `body` (whatever its spacing). */
+function isBodyText(text: string, body: unknown): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(text), body);
+  } catch {
+    return false;
+  }
 }
 
 /** The body as JSON when it is JSON, else its text; undefined when there is none. */

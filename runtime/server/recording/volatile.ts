@@ -5,13 +5,17 @@
  * - timestamps made during the request: ISO date-time text, or epoch
  *   milliseconds, within the request's time window → a pattern / a type;
  * - Enfyra correlation ids (`req_<ms>_<random>`), JWTs, UUIDs and long hex
- *   or base64url tokens that the starting state did not already hold → a
- *   pattern;
+ *   or base64url tokens that the starting state did not already hold, and
+ *   the temp path of an upload (`$uploadedFile.path`) → a pattern;
+ * - a file `$storage` stored during the request (its location or path ends
+ *   in `<name>_<ms>_<12 hex><ext>`) → a pattern keeping the name and extension;
  * - the primary keys of rows the request created, under an `id` field → an
  *   integer (or string) type.
  *
  * Everything else is kept literally, so a change in output fails the replay.
  */
+import { UNIQUE_SUFFIX_PATTERN } from '../../members/storage/storage-module.ts';
+import { UPLOAD_TEMP_PATH_PATTERN } from '../../members/storage/uploaded-file.ts';
 
 export interface VolatileContext {
   /** The request's time window, epoch ms (a little slack is added on both sides). */
@@ -31,12 +35,14 @@ export const PATTERNS = {
   jwt: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
   uuid: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
   hex: '^[0-9a-fA-F]{32,}$',
+  uploadPath: UPLOAD_TEMP_PATH_PATTERN,
 } as const;
 const TOKEN_TESTS: Array<[RegExp, string]> = [
   [/^req_\d{10,}_[a-z0-9]+$/, PATTERNS.correlationId],
   [/^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, PATTERNS.jwt],
   [new RegExp(PATTERNS.uuid), PATTERNS.uuid],
   [new RegExp(PATTERNS.hex), PATTERNS.hex],
+  [new RegExp(PATTERNS.uploadPath), PATTERNS.uploadPath],
 ];
 
 /** A copy of `value` with volatile parts replaced by matchers. */
@@ -62,7 +68,18 @@ function stringMatcher(text: string, context: VolatileContext): unknown {
   }
   if (context.known.has(text)) return null;
   for (const [test, pattern] of TOKEN_TESTS) if (test.test(text)) return { $regex: pattern };
+  const stored = STORED_FILE.exec(text);
+  if (stored && inWindow(Number(stored[3]), context)) {
+    return { $regex: `(^|[\\\\/])${escapeRegex(stored[2]!)}${UNIQUE_SUFFIX_PATTERN}${escapeRegex(stored[4] ?? '')}$` };
+  }
   return null;
+}
+
+/** A stored file's location or path: folders, its name, then uniqueFilename's suffix (ms in group 3) and the extension. */
+const STORED_FILE = new RegExp(`^(.*[\\\\/])?([^\\\\/]*?)${UNIQUE_SUFFIX_PATTERN}(\\.[^.\\\\/]*)?$`);
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function inWindow(ms: number, context: VolatileContext): boolean {

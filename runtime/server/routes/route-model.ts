@@ -63,6 +63,8 @@ export interface Route {
   readonly publicMethods: readonly RouteMethod[];
   readonly skipRoleGuardMethods: readonly RouteMethod[];
   readonly routePermissions: readonly RoutePermission[];
+  /** MB; null: Enfyra's setting (members/storage/uploaded-file.ts DEFAULT_MAX_UPLOAD_FILE_SIZE_MB). */
+  readonly maxUploadFileSize: number | null;
   readonly handlers: ReadonlyMap<RouteMethod, RouteHandler>;
   /** Global and own enabled hooks, deduplicated and sorted by priority (Enfyra's route cache). */
   readonly preHooks: readonly RouteHook[];

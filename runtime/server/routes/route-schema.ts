@@ -82,6 +82,8 @@ export const routeFileSchema = z.strictObject({
   /** Methods any signed-in user may call, whatever the permissions. */
   skipRoleGuardMethods: methods.default([]),
   routePermissions: z.array(permissionSchema).default([]),
+  /** MB: the largest file a multipart POST/PATCH may upload here (Enfyra's route column; default: its 10 MB setting). */
+  maxUploadFileSize: z.number().int().positive().nullable().default(null),
   /** One handler per method. A table's own route has Enfyra's default handlers for the methods not given. */
   handlers: z.partialRecord(method, handlerSchema).default({}),
   preHooks: z.array(hookSchema).default([]),
