@@ -36,6 +36,8 @@ function readPrebuilt(): string {
 export function buildIsolateBundle(): string {
   const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   const result = esbuild.buildSync({
+    // Paths (in the bundle's comments) relative to the project, whatever the working directory.
+    absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
     entryPoints: [fileURLToPath(new URL('./isolate/main.ts', import.meta.url))],
     tsconfig: fileURLToPath(new URL('./isolate/tsconfig.json', import.meta.url)),
     bundle: true,
