@@ -21,6 +21,7 @@
  *   " (handler, line N)" / " (preHook #k, line N)" / " (postHook #k, line N)".
  */
 import { RUNTIME_LOG_PREFIX, type ChangedFields, type ContextData, type HookSource, type InvocationError, type InvocationOutcome } from '../sandbox/invocation.ts';
+import { RETURNED_FIELDS, type ReturnedField } from '../sandbox/protocol.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
 import { errorStatus, roundMs, successStatus, type Envelope, type EnvelopeError } from './envelope.ts';
@@ -234,13 +235,27 @@ function withStaticWarnings(found: readonly Warning[], raised: readonly Warning[
   return [...found, ...raised.filter((w) => w.line !== undefined || !named.has(w.code))];
 }
 
+/**
+ * Where each field a hook returns goes in the next script's data; null: not carried by a request's chain
+ * (`$flow` belongs to a flow's steps: runtime/members/flows/runner.ts carries it).
+ */
+export const CHAIN_FIELDS: { readonly [F in ReturnedField]: Exclude<keyof ContextData, 'extra'> | null } = {
+  $body: 'body',
+  $query: 'query',
+  $share: 'share',
+  $data: 'data',
+  $statusCode: 'statusCode',
+  $flow: null,
+};
+
 function withChanges(ctx: ContextData, changed: ChangedFields): ContextData {
   const next = { ...ctx };
-  if ('$body' in changed) next.body = changed.$body;
-  if ('$query' in changed) next.query = changed.$query;
-  if ('$share' in changed) next.share = changed.$share;
-  // The sandbox reports an undefined `$data` as null (JSON has no undefined): a script that left it alone keeps it undefined.
-  if ('$data' in changed && !(ctx.data === undefined && changed.$data === null)) next.data = changed.$data;
-  if ('$statusCode' in changed) next.statusCode = changed.$statusCode;
+  for (const field of RETURNED_FIELDS) {
+    const key = CHAIN_FIELDS[field];
+    if (key === null || !(field in changed)) continue;
+    // The sandbox reports an undefined `$data` as null (JSON has no undefined): a script that left it alone keeps it undefined.
+    if (field === '$data' && ctx.data === undefined && changed.$data === null) continue;
+    next[key] = changed[field];
+  }
   return next;
 }

@@ -24,12 +24,13 @@ import { hookScriptSource } from './bootstrap-source.ts';
 import { Scope } from './invocation-scope.ts';
 import { isolateInspector, retireIsolate } from './inspector-hook.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
-import { Unrepresentable, type UnrepresentableKind } from '../shared/wire.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
 import type { HookSource, SourcePosition } from '../compile/hook-source.ts';
 import { codeFrame } from '../compile/code-frame.ts';
 import { webIntrinsic } from './web-intrinsics.ts';
+import { ENTRY, MESSAGE, RETURNED_FIELDS, type ChangedFields, type ContextData, type HookFunction, type OutcomeError, type OutcomeMessage, type ReturnedField } from './protocol.ts';
+import { INVOCATION_ENDED, decodeArgs, encodeErrorReply, encodeReply, errorReply } from './host-codec.ts';
 
 /** What the sandbox runs: the compile step's output (runtime/compile/hook-source.ts), or any code with a name. */
 export type { HookSource } from '../compile/hook-source.ts';
@@ -40,27 +41,7 @@ export interface InvokeOptions {
   wallTimeoutMs?: number;
 }
 
-/** The request surface copied into `$ctx` (all JSON values). */
-export interface ContextData {
-  params: unknown;
-  query: unknown;
-  body: unknown;
-  user: unknown;
-  req: unknown;
-  share: unknown;
-  data: unknown;
-  statusCode: unknown;
-  api: unknown;
-  env: unknown;
-  /**
-   * More `$ctx` data members, keyed by their `$ctx` name (`$flow`, `$uploadedFile`, `$args`): copied into
-   * `$ctx` like the fields above and visible to host modules in `scope.context`. Only the kinds that have
-   * them set them (see runtime/members/kinds).
-   */
-  extra?: Readonly<Record<string, unknown>>;
-}
-
-export type ChangedFields = Partial<Record<'$body' | '$query' | '$share' | '$data' | '$statusCode' | '$flow', unknown>>;
+export type { ChangedFields, ContextData } from './protocol.ts';
 
 export interface InvocationError {
   /** HTTP status when the error carries one ($throw, host 4xx/5xx); null for plain script errors. */
@@ -157,7 +138,8 @@ function giveEntrySlot(): void {
   else entrySlotsUsed--;
 }
 
-const CHANGED_FIELDS: ReadonlySet<string> = new Set(['$body', '$query', '$share', '$data', '$statusCode', '$flow']);
+const RETURNED: ReadonlySet<string> = new Set(RETURNED_FIELDS);
+const isReturnedField = (field: string): field is ReturnedField => RETURNED.has(field);
 
 export async function runInvocation(
   deps: InvocationDeps,
@@ -292,9 +274,9 @@ class Invocation {
       }
       // The script's value is the hook function. Made in an entry like any other: a hook that closes the
       // wrapper early runs code here, once per isolate, under the same CPU limit and guard.
-      let fn: ivm.Reference<unknown> | undefined;
+      let fn: ivm.Reference<HookFunction> | undefined;
       await this.enter(async (timeout) => {
-        fn = (await script.run(this.pooled.context, { reference: true, timeout })) as ivm.Reference<unknown>;
+        fn = (await script.run(this.pooled.context, { reference: true, timeout })) as ivm.Reference<HookFunction>;
       });
       if (this.finished || fn === undefined) return;
       hook = { script, fn };
@@ -313,7 +295,7 @@ class Invocation {
     this.started_ = true;
     // One entry starts the invocation: a fresh $ctx from `init`, then the hook function.
     const { entry } = this.pooled;
-    await this.enter((timeout) => entry.apply(undefined, ['s', this.id, init, hook.fn.derefInto()], { timeout }));
+    await this.enter((timeout) => entry.apply(undefined, [ENTRY.start, this.id, init, hook.fn.derefInto()], { timeout }));
   }
 
   /** CPU budget left, in ms: time spent inside the isolate since the bootstrap counts. */
@@ -426,32 +408,32 @@ class Invocation {
     return { statusCode: null, name: err instanceof Error ? err.name : 'Error', message };
   }
 
-  // The one host function the isolate can reach (see bootstrap-source.ts for the protocol).
+  // The one host function the isolate can reach (see protocol.ts).
   private readonly onHostCall = (kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown): string =>
     this.asyncScope.runInAsyncScope(this.hostCall, this, kind, invocationId, a, b, c, d);
 
   private hostCall(kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown): string {
     // A message from an earlier invocation on this isolate (left behind in the shared context) is dropped.
-    if (this.finished || (invocationId !== this.id && kind !== 'x')) return 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
+    if (this.finished || (invocationId !== this.id && kind !== MESSAGE.intrinsic)) return INVOCATION_ENDED;
     switch (kind) {
-      case 's':
+      case MESSAGE.syncCall:
         return this.callSync(a as string, b as string, c as string);
-      case 'a':
+      case MESSAGE.asyncCall:
         this.callAsync(a as string, b as string, c as string, d as number);
         return '';
-      case 'l':
+      case MESSAGE.log:
         return this.pushLog(a, b);
-      case 'x':
+      case MESSAGE.intrinsic:
         try {
           return encodeReply(webIntrinsic(a as string, JSON.parse(b as string) as unknown[]));
         } catch (err) {
           return encodeErrorReply(err);
         }
-      case 'd':
+      case MESSAGE.done:
         this.onDone(a);
         return '';
       default:
-        return 'e' + JSON.stringify({ name: 'Error', message: 'unknown bridge call', statusCode: null });
+        return errorReply({ name: 'Error', message: 'unknown bridge call', statusCode: null });
     }
   }
 
@@ -495,7 +477,7 @@ class Invocation {
     if (this.finished || this.entries > 0 || !this.started_ || this.replies.length === 0) return;
     const batch = JSON.stringify(this.replies.splice(0));
     const { entry } = this.pooled;
-    void this.enter((timeout) => entry.apply(undefined, ['r', this.id, batch], { timeout }));
+    void this.enter((timeout) => entry.apply(undefined, [ENTRY.replies, this.id, batch], { timeout }));
   }
 
   private pushLog(line: unknown, entries: unknown): string {
@@ -522,16 +504,16 @@ class Invocation {
   }
 
   private onDone(payload: unknown): void {
-    let out: DonePayload;
+    let out: OutcomeMessage;
     let changed: ChangedFields;
     let data: unknown = null;
     let details: unknown;
     try {
-      out = JSON.parse(payload as string) as DonePayload;
+      out = JSON.parse(payload as string) as OutcomeMessage;
       if (out === null || typeof out !== 'object') throw new TypeError('not an object');
       changed = {};
       for (const [field, json] of Object.entries(out.changed ?? {})) {
-        if (CHANGED_FIELDS.has(field) && typeof json === 'string') changed[field as keyof ChangedFields] = JSON.parse(json);
+        if (isReturnedField(field) && typeof json === 'string') changed[field] = JSON.parse(json);
       }
       if (out.ok === true && typeof out.data === 'string') data = JSON.parse(out.data);
       if (out.ok !== true && typeof out.error?.details === 'string') details = JSON.parse(out.error.details);
@@ -548,7 +530,7 @@ class Invocation {
       this.end(null, data, changed);
       return;
     }
-    const e = out.error ?? ({} as Partial<NonNullable<DonePayload['error']>>);
+    const e: Partial<OutcomeError> = out.error ?? {};
     const status = e.statusCode;
     const error: InvocationError = {
       // Only an HTTP error status counts; anything else is a plain error.
@@ -623,23 +605,6 @@ class Invocation {
   }
 }
 
-interface DonePayload {
-  ok: boolean;
-  dropped: number;
-  data?: string;
-  dataProblem?: string;
-  error?: {
-    name: string;
-    message: string;
-    statusCode: number | null;
-    details: string | null;
-    code: string | null;
-    stack: string | null;
-    thrownNonError: boolean;
-  };
-  changed?: Record<string, string | null>;
-}
-
 /** ContextData under the `$ctx` names host modules know them by. */
 function contextMembers(data: ContextData): Record<string, unknown> {
   return {
@@ -666,53 +631,6 @@ function scopeRequest(data: ContextData): ScopeRequest {
     userId,
     route: `${typeof req.method === 'string' ? req.method : 'GET'} ${typeof req.url === 'string' ? req.url : '/'}`,
   };
-}
-
-const UNREPRESENTABLE_KINDS: ReadonlySet<string> = new Set(['function', 'symbol', 'bigint', 'circular', 'unserializable']);
-
-function decodeArgs(argsJson: string, specials: string): unknown[] {
-  const args: unknown = JSON.parse(argsJson);
-  if (!Array.isArray(args)) throw new TypeError('malformed host call arguments');
-  if (specials) {
-    for (const [key, entry] of Object.entries(JSON.parse(specials) as Record<string, unknown>)) {
-      const index = Number(key);
-      if (!Number.isInteger(index) || index < 0 || index >= args.length || !Array.isArray(entry)) continue;
-      const [kind, detail] = entry as unknown[];
-      if (kind === 'undefined') args[index] = undefined;
-      else if (typeof kind === 'string' && UNREPRESENTABLE_KINDS.has(kind)) {
-        args[index] = new Unrepresentable(kind as UnrepresentableKind, typeof detail === 'string' ? detail : '');
-      }
-    }
-  }
-  return args;
-}
-
-/** A host method's result as a reply; never throws (a value JSON cannot carry becomes a TypeError reply). */
-function encodeReply(value: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (err) {
-    return encodeErrorReply(new TypeError(`the host returned a value JSON cannot represent: ${(err as Error).message}`));
-  }
-  // undefined, a function or a symbol: JSON has no text for them.
-  return json === undefined ? 'u' : 'v' + json;
-}
-
-function encodeErrorReply(err: unknown): string {
-  let name = 'Error';
-  let message: string;
-  let statusCode: number | null = null;
-  try {
-    const e = err as { name?: unknown; message?: unknown; statusCode?: unknown };
-    if (typeof e?.name === 'string') name = e.name;
-    message = typeof e?.message === 'string' ? e.message : String(err);
-    if (typeof e?.statusCode === 'number') statusCode = e.statusCode;
-  } catch {
-    message = 'host error (unreadable)';
-  }
-  // statusCode is always present (null when none), so the isolate never looks it up on a polluted prototype.
-  return 'e' + JSON.stringify({ name, message, statusCode });
 }
 
 function compileError(err: unknown, filename: string): InvocationError {

@@ -5,7 +5,7 @@
  *
  * Each isolate has one context, made once: SES's lockdown freezes its
  * intrinsics, the bootstrap freezes its globals, and every invocation on the
- * isolate runs in it with a fresh `$ctx` (see bootstrap-source.ts). Nothing a
+ * isolate runs in it with a fresh `$ctx` (see isolate/main.ts). Nothing a
  * script can change there outlives its invocation; an invocation that ends
  * abnormally (a limit, an entry still running after the answer) takes the
  * isolate and its context with it.
@@ -15,21 +15,23 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import ivm from 'isolated-vm';
 import { isolateInspector, retireIsolate } from './inspector-hook.ts';
+import { INVOCATION_ENDED } from './host-codec.ts';
+import type { HookFunction, IsolateEntry } from './protocol.ts';
 
-/** Host side of the isolate's messages: `(kind, invocationId, ...args)` (see bootstrap-source.ts). */
+/** Host side of the isolate's messages: `(kind, invocationId, ...args)` (see protocol.ts). */
 export type IsolateMessageHandler = (kind: string, invocationId: number, a: unknown, b: unknown, c: unknown, d: unknown) => string;
 
 export interface CompiledHookFn {
   readonly script: ivm.Script;
   /** The hook function in the isolate's context (made once, called per invocation). */
-  readonly fn: ivm.Reference<unknown>;
+  readonly fn: ivm.Reference<HookFunction>;
 }
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
   readonly context: ivm.Context;
-  /** The isolate's entry function (IsolateEntry). */
-  readonly entry: ivm.Reference<(...args: unknown[]) => void>;
+  /** The isolate's entry function. */
+  readonly entry: ivm.Reference<IsolateEntry>;
   /** Compiled hook functions by cache key (filename + source). */
   readonly hooks: Map<string, CompiledHookFn>;
   /** The invocation running in the isolate now: its messages go here; null between invocations. */
@@ -47,8 +49,6 @@ export interface PooledIsolate {
 }
 
 const MAX_CACHED_HOOKS_PER_ISOLATE = 256;
-
-const ENDED = 'e' + JSON.stringify({ name: 'Error', message: 'the invocation has ended', statusCode: null });
 
 /** SES's lockdown shim (a maintained library, see the issue on context reuse), read once per process. */
 let sesSource: string | undefined;
@@ -216,7 +216,7 @@ export class IsolatePool {
       const context = isolate.createContextSync({ inspector: inspector !== null });
       const global = context.global;
       const dispatch = (kind: string, id: number, a: unknown, b: unknown, c: unknown, d: unknown): string =>
-        pooled?.handler ? pooled.handler(kind, id, a, b, c, d) : ENDED;
+        pooled?.handler ? pooled.handler(kind, id, a, b, c, d) : INVOCATION_ENDED;
       global.setSync('__enfyraHost', new ivm.Callback(dispatch));
       // Fire-and-forget twin for messages that need no reply: from an entry on the thread pool, a waiting
       // callback costs a blocking round trip to this thread per host call.
@@ -230,7 +230,7 @@ export class IsolatePool {
       ses.runSync(context);
       ses.release();
       const bootstrap = isolate.compileScriptSync(this.options.bootstrapSource, { filename: 'enfyra-run:bootstrap' });
-      const entry = bootstrap.runSync(context, { reference: true }) as ivm.Reference<(...args: unknown[]) => void>;
+      const entry = bootstrap.runSync(context, { reference: true }) as ivm.Reference<IsolateEntry>;
       bootstrap.release();
       pooled = { isolate, context, entry, hooks: new Map(), handler: null, invocations: 0, lost: null, onLost: null };
       return pooled;

@@ -4,7 +4,8 @@
  */
 import type { HostMethod, HostModule } from './host-module.ts';
 import { IsolatePool } from './isolate-pool.ts';
-import { bootstrapSource, buildManifest, type IsolatePackage } from './bootstrap-source.ts';
+import { bootstrapSource, buildManifest } from './bootstrap-source.ts';
+import type { IsolatePackage } from './protocol.ts';
 import { INTERRUPTED_ERROR, runInvocation, type ContextData, type HookSource, type Interruptible, type InvocationOutcome, type InvokeOptions } from './invocation.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';

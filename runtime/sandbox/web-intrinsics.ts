@@ -1,12 +1,13 @@
 /**
- * Host half of the isolate's URL and URLSearchParams (web-globals-source.ts): parsing by Node's WHATWG
+ * Host half of the isolate's URL and URLSearchParams (isolate/web-globals.ts): parsing by Node's WHATWG
  * implementation, so a script sees the same URLs as anywhere else. Plain strings in, plain records out.
  */
-const URL_PARTS = ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash'] as const;
-const SETTABLE: ReadonlySet<string> = new Set(URL_PARTS.filter((p) => p !== 'origin'));
+import { URL_PARTS, URL_SETTABLE_PARTS, type UrlRecord } from './protocol.ts';
 
-function record(url: URL): Record<string, string> {
-  const out: Record<string, string> = {};
+const SETTABLE: ReadonlySet<string> = new Set(URL_SETTABLE_PARTS);
+
+function record(url: URL): UrlRecord {
+  const out = {} as UrlRecord;
   for (const part of URL_PARTS) out[part] = url[part];
   return out;
 }

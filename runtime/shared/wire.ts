@@ -8,7 +8,8 @@
  *   the receiving method can reject it with an error naming the argument
  *   (the isolate side never throws for these itself).
  */
-export type UnrepresentableKind = 'function' | 'symbol' | 'bigint' | 'circular' | 'unserializable';
+export const UNREPRESENTABLE_KINDS = ['function', 'symbol', 'bigint', 'circular', 'unserializable'] as const;
+export type UnrepresentableKind = (typeof UNREPRESENTABLE_KINDS)[number];
 
 export class Unrepresentable {
   readonly kind: UnrepresentableKind;

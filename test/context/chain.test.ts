@@ -5,7 +5,8 @@
  * executor-batch.spec.ts and throw-error-propagation.spec.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { runChain, type Invoke } from '../../runtime/context/chain.ts';
+import { CHAIN_FIELDS, runChain, type Invoke } from '../../runtime/context/chain.ts';
+import { RETURNED_FIELDS } from '../../runtime/sandbox/protocol.ts';
 import { contextData } from '../../runtime/context/request.ts';
 import type { ContextData, HookSource, InvocationError, InvocationOutcome } from '../../runtime/sandbox/invocation.ts';
 
@@ -134,6 +135,23 @@ describe('handler and post-hooks', () => {
     const { envelope } = await runChain(s.invoke, { handler: hook('h.js') }, request());
     expect(envelope.statusCode).toBe(200);
     expect(envelope.warnings.map((w) => w.code)).toEqual(['chain.status-code-ignored']);
+  });
+});
+
+describe('fields a script changes', () => {
+  it('every field the sandbox returns (protocol RETURNED_FIELDS) reaches the next pre-hook where the chain carries it, and no other data changes', async () => {
+    const changed = Object.fromEntries(RETURNED_FIELDS.map((field) => [field, { changedBy: field }]));
+    const s = scripted({ 'a.js': () => ({ changed }), 'b.js': () => ({}) });
+    const before = request();
+    await runChain(s.invoke, { pre: [hook('a.js'), hook('b.js')] }, before);
+    const expected: Record<string, unknown> = { ...before };
+    for (const field of RETURNED_FIELDS) {
+      const key = CHAIN_FIELDS[field];
+      if (key !== null) expected[key] = { changedBy: field };
+    }
+    expect(s.seen[1]!.data).toEqual(expected);
+    // $flow is a flow step's (members/flows carries it), never a request chain's.
+    expect(Object.entries(CHAIN_FIELDS).filter(([, key]) => key === null).map(([field]) => field)).toEqual(['$flow']);
   });
 });
 

@@ -44,7 +44,8 @@ beforeAll(async () => {
 
 describe('the package', () => {
   it('ships the built runtime, the bin, the $ctx types and the README; no tests, scripts, CI files, sources or local fixtures', () => {
-    for (const needed of ['bin/enfyra-run.js', 'dist/runtime/cli/main.js', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'types/enfyra-ctx.d.ts', 'README.md', 'package.json']) {
+    // The isolate's bootstrap is bundled at build time: the installed package never bundles it at run time.
+    for (const needed of ['bin/enfyra-run.js', 'dist/runtime/cli/main.js', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'dist/runtime/sandbox/isolate.bundle.js', 'types/enfyra-ctx.d.ts', 'README.md', 'package.json']) {
       expect(files).toContain(needed);
     }
     const outside = files.filter((f) => !/^(bin|dist\/runtime|types|docs)\/|^(README\.md|package\.json|LICENSE)$/.test(f));

@@ -66,6 +66,33 @@ export function violations(files: readonly string[], read: (file: string) => str
   return found;
 }
 
+const ISOLATE = path.join(RUNTIME, 'sandbox', 'isolate');
+const PROTOCOL = path.join(RUNTIME, 'sandbox', 'protocol.ts');
+
+/**
+ * runtime/sandbox/isolate/ is sandbox-rank code that runs only inside the isolate, bundled by esbuild: it
+ * imports its own modules, the protocol it shares with the host, and packages' types only (a package it
+ * imported would be bundled into every isolate); the host never imports it.
+ */
+export function isolateViolations(files: readonly string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Violation[] {
+  const found: Violation[] = [];
+  const inIsolate = (file: string) => file.startsWith(ISOLATE + path.sep);
+  for (const file of files) {
+    const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier) continue;
+      const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+      const typeOnly = ts.isImportDeclaration(statement) ? statement.importClause?.isTypeOnly === true : statement.isTypeOnly;
+      const target = specifier.startsWith('.') ? path.resolve(path.dirname(file), specifier) : specifier;
+      const allowed = inIsolate(file)
+        ? specifier.startsWith('.') ? inIsolate(target) || target === PROTOCOL : typeOnly
+        : !inIsolate(target);
+      if (!allowed) found.push({ from: path.relative(PROJECT_ROOT, file), to: specifier.startsWith('.') ? path.relative(PROJECT_ROOT, target) : specifier });
+    }
+  }
+  return found;
+}
+
 describe('layering of runtime/', () => {
   it('every folder under runtime/ has a rank', () => {
     const units = new Set(sourceFiles().map(unitOf));
@@ -74,6 +101,25 @@ describe('layering of runtime/', () => {
 
   it('no import points up or sideways', () => {
     expect(violations(sourceFiles())).toEqual([]);
+  });
+
+  it("the isolate's code imports only itself, the protocol and packages' types; the host never imports it", () => {
+    expect(sourceFiles().filter((f) => f.startsWith(ISOLATE + path.sep)).length).toBeGreaterThan(5);
+    expect(isolateViolations(sourceFiles())).toEqual([]);
+  });
+
+  it('the isolate check catches a host import in the isolate, a package bundled into it, and the host importing it', () => {
+    const main = path.join(ISOLATE, 'main.ts');
+    const pool = path.join(RUNTIME, 'sandbox', 'isolate-pool.ts');
+    const sources: Record<string, string> = {
+      [main]: `import type { Harden } from 'ses';\nimport { URL_PARTS } from '../protocol.ts';\nimport { Sandbox } from '../sandbox.ts';\nimport { parse } from 'qs';`,
+      [pool]: `import { boot } from './isolate/main.ts';`,
+    };
+    expect(isolateViolations([main, pool], (file) => sources[file]!)).toEqual([
+      { from: 'runtime/sandbox/isolate/main.ts', to: 'runtime/sandbox/sandbox.ts' },
+      { from: 'runtime/sandbox/isolate/main.ts', to: 'qs' },
+      { from: 'runtime/sandbox/isolate-pool.ts', to: 'runtime/sandbox/isolate/main.ts' },
+    ]);
   });
 
   it('the check itself catches an upward and a sideways import', () => {

@@ -1,15 +1,24 @@
 /**
  * The web globals Enfyra's worker defines for scripts (K:WST:227-339): `URL`, `URLSearchParams`,
  * `TextEncoder`, `TextDecoder`. V8 alone has none of them. URL parsing is WHATWG's and long, so it
- * is Node's: the isolate asks the host through `intrinsic` (see web-intrinsics.ts); the rest is
- * small and runs in the isolate.
- *
- * `installWebGlobals` runs INSIDE the isolate (its source is inlined into the bootstrap): it must not
- * reference anything outside its own body.
+ * is Node's: the isolate asks the host through `intrinsic` (the host's half is ../web-intrinsics.ts);
+ * the rest is small and runs in the isolate.
  */
+import { URL_SETTABLE_PARTS, type UrlRecord, type WebIntrinsicName, type WebIntrinsics } from '../protocol.ts';
 
-/* eslint-disable */
-export function installWebGlobals(g: any, intrinsic: (name: string, args: unknown[]) => any): void {
+/** Asks the host for a web intrinsic; throws the host's error (an invalid URL) as the script's. */
+export type AskIntrinsic = <N extends WebIntrinsicName>(name: N, args: Parameters<WebIntrinsics[N]>) => ReturnType<WebIntrinsics[N]>;
+
+export type WebGlobals = ReturnType<typeof makeWebGlobals>;
+
+export function installWebGlobals(g: typeof globalThis, intrinsic: AskIntrinsic): void {
+  const made = makeWebGlobals(intrinsic);
+  for (const [name, value] of [['URL', made.URL], ['URLSearchParams', made.URLSearchParams], ['TextEncoder', made.TextEncoder], ['TextDecoder', made.TextDecoder]] as const) {
+    Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+}
+
+function makeWebGlobals(intrinsic: AskIntrinsic) {
   const StringCtor = String;
   const TypeErrorCtor = TypeError;
   const Uint8ArrayCtor = Uint8Array;
@@ -19,7 +28,7 @@ export function installWebGlobals(g: any, intrinsic: (name: string, args: unknow
   // ---- URLSearchParams -------------------------------------------------------
   /** A params object's pairs, and the URL it belongs to (its `search` follows every change). */
   const paramsState = new WeakMapCtor<object, { list: Array<[string, string]>; url: object | null }>();
-  const urlState = new WeakMapCtor<object, { record: Record<string, string>; params: object | null }>();
+  const urlState = new WeakMapCtor<object, { record: UrlRecord; params: object | null }>();
 
   function formEncode(text: string): string {
     return encodeURIComponentFn(text.toWellFormed())
@@ -56,14 +65,14 @@ export function installWebGlobals(g: any, intrinsic: (name: string, args: unknow
     constructor(init?: unknown) {
       let list: Array<[string, string]> = [];
       if (init !== undefined && init !== null && typeof init === 'object') {
-        if (typeof (init as any)[Symbol.iterator] === 'function') {
+        if (typeof (init as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
           for (const pair of init as Iterable<unknown[]>) {
             const p = [...pair];
             if (p.length !== 2) throw new TypeErrorCtor("Failed to construct 'URLSearchParams': Each query pair must be an iterable [name, value] tuple");
             list.push([StringCtor(p[0]), StringCtor(p[1])]);
           }
         } else {
-          for (const key of Object.keys(init)) list.push([key, StringCtor((init as any)[key])]);
+          for (const key of Object.keys(init)) list.push([key, StringCtor((init as Record<string, unknown>)[key])]);
         }
       } else if (init !== undefined) {
         const text = StringCtor(init);
@@ -168,7 +177,7 @@ export function installWebGlobals(g: any, intrinsic: (name: string, args: unknow
     toJSON(): string { return url(this).record.href!; }
     get [Symbol.toStringTag]() { return 'URL'; }
   }
-  for (const part of ['href', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash']) {
+  for (const part of URL_SETTABLE_PARTS) {
     Object.defineProperty(URL.prototype, part, {
       get(this: object) { return url(this).record[part]; },
       set: setter(part),
@@ -257,7 +266,5 @@ export function installWebGlobals(g: any, intrinsic: (name: string, args: unknow
     }
   }
 
-  for (const [name, value] of [['URL', URL], ['URLSearchParams', URLSearchParams], ['TextEncoder', TextEncoder], ['TextDecoder', TextDecoder]] as const) {
-    Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
-  }
+  return { URL, URLSearchParams, TextEncoder, TextDecoder };
 }

@@ -1,0 +1,56 @@
+/**
+ * The isolate's bootstrap (runtime/sandbox/isolate/) as one script: esbuild's bundle of its modules,
+ * an expression whose value is its `boot` function (bootstrap-source.ts calls it with the configuration).
+ *
+ * The built package ships it prebuilt (`npm run build` writes PREBUILT_FILE next to this module's .js);
+ * from the sources it is bundled once per process, so a change under runtime/sandbox/isolate/ is seen
+ * without a build.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The prebuilt bundle's name, next to this module in dist/. */
+export const PREBUILT_FILE = 'isolate.bundle.js';
+
+/** The iife's name: a local of the function around it, never a global of the isolate. */
+const BUNDLE_NAME = 'enfyraIsolate';
+
+let cached: string | undefined;
+
+export function isolateBundle(): string {
+  cached ??= import.meta.url.endsWith('.ts') ? buildIsolateBundle() : readPrebuilt();
+  return cached;
+}
+
+function readPrebuilt(): string {
+  const file = new URL(PREBUILT_FILE, import.meta.url);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`the isolate's bootstrap ${fileURLToPath(file)} is missing (npm run build makes it): ${(err as Error).message}`);
+  }
+}
+
+/** Bundles runtime/sandbox/isolate/main.ts with esbuild (loaded only here: the built package never needs it). */
+export function buildIsolateBundle(): string {
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const result = esbuild.buildSync({
+    // Paths (in the bundle's comments) relative to the project, whatever the working directory.
+    absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
+    entryPoints: [fileURLToPath(new URL('./isolate/main.ts', import.meta.url))],
+    tsconfig: fileURLToPath(new URL('./isolate/tsconfig.json', import.meta.url)),
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: BUNDLE_NAME,
+    // What the isolate's tsconfig checks against, and V8 in Node 24 runs as written: nothing is lowered.
+    target: 'es2024',
+    platform: 'neutral',
+    legalComments: 'none',
+    logLevel: 'silent',
+    banner: { js: '(function () {' },
+    footer: { js: `return ${BUNDLE_NAME}.boot;\n})()` },
+  });
+  return result.outputFiles[0]!.text;
+}
