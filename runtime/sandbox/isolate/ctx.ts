@@ -14,7 +14,41 @@ export interface CtxNode {
 
 type Stub = (...args: unknown[]) => unknown;
 
-export function buildCtx(request: ContextData, manifest: readonly ManifestEntry[], packages: Record<string, unknown>, calls: HostCalls): CtxNode {
+/** One manifest entry, read once per isolate: its paths split and every method's op name made. */
+interface Step {
+  entry: ManifestEntry;
+  /** Where the member sits: the segments before its name, and its name. */
+  parent: readonly string[];
+  last: string;
+  /** [method, op, kind] in the manifest's order (the callable's own method left out). */
+  methods: ReadonlyArray<readonly [method: string, op: string, kind: CallKind]>;
+  callable: readonly [op: string, kind: CallKind] | null;
+}
+
+export type CtxBuilder = (request: ContextData, packages: Record<string, unknown>, calls: HostCalls) => CtxNode;
+
+/**
+ * Reads the manifest once (an isolate serves many invocations with the same one) and returns what
+ * builds each invocation's `$ctx`: splitting paths and naming ops per invocation cost more than the
+ * stubs themselves.
+ */
+export function ctxBuilder(manifest: readonly ManifestEntry[]): CtxBuilder {
+  const steps: Step[] = [];
+  for (const entry of manifest) {
+    const segments = entry.path.split('.');
+    const last = segments.pop()!;
+    const methods: Array<readonly [string, string, CallKind]> = [];
+    for (const method in entry.methods) {
+      if (!reflectApply(hasOwn, entry.methods, [method]) || method === entry.callable) continue;
+      methods.push([method, entry.path + '.' + method, entry.methods[method]!]);
+    }
+    const callable = entry.callable === null ? null : ([entry.path + '.' + entry.callable, entry.methods[entry.callable]!] as const);
+    steps.push({ entry, parent: segments, last, methods, callable });
+  }
+  return (request, packages, calls) => buildCtx(request, steps, packages, calls);
+}
+
+function buildCtx(request: ContextData, steps: readonly Step[], packages: Record<string, unknown>, calls: HostCalls): CtxNode {
   const { callSync, callAsync } = calls;
 
   function stub(op: string, kind: CallKind, prefixArg?: string): Stub {
@@ -45,26 +79,22 @@ export function buildCtx(request: ContextData, manifest: readonly ManifestEntry[
     for (const name in request.extra) $ctx[name] = request.extra[name];
   }
 
-  function ensurePath(path: string): CtxNode {
+  /** The node at `segments` (made where missing). */
+  function nodeAt(segments: readonly string[]): CtxNode {
     let node = $ctx;
-    for (const part of path.split('.')) {
+    for (let i = 0; i < segments.length; i++) {
+      const part = segments[i]!;
       if (node[part] === undefined) node[part] = {};
       node = node[part] as CtxNode;
     }
     return node;
   }
 
-  /** The object holding the last segment of `path`, and that segment. */
-  function parentOf(path: string): [parent: CtxNode, last: string] {
-    const segments = path.split('.');
-    const last = segments.pop()!;
-    return [segments.length ? ensurePath(segments.join('.')) : $ctx, last];
-  }
-
-  for (const entry of manifest) {
+  for (let s = 0; s < steps.length; s++) {
+    const { entry, parent: parentPath, last, methods, callable } = steps[s]!;
+    const parent = nodeAt(parentPath);
     if (entry.dynamic) {
       const members = new MapCtor<string, object>();
-      const [parent, last] = parentOf(entry.path);
       parent[last] = new ProxyCtor(
         {},
         {
@@ -73,15 +103,10 @@ export function buildCtx(request: ContextData, manifest: readonly ManifestEntry[
             let member = reflectApply(mapGet, members, [name]) as object | undefined;
             if (!member) {
               member = {};
-              // Own methods only, defined (not assigned): the script may have polluted Object.prototype by now.
-              for (const method in entry.methods) {
-                if (!reflectApply(hasOwn, entry.methods, [method])) continue;
-                defineProperty(member, method, {
-                  value: stub(entry.path + '.' + method, entry.methods[method]!, name),
-                  writable: true,
-                  enumerable: true,
-                  configurable: true,
-                });
+              // Defined (not assigned): the script may have polluted Object.prototype by now.
+              for (let m = 0; m < methods.length; m++) {
+                const method = methods[m]!;
+                defineProperty(member, method[0], { value: stub(method[1], method[2], name), writable: true, enumerable: true, configurable: true });
               }
               reflectApply(mapSet, members, [name, member]);
             }
@@ -91,19 +116,22 @@ export function buildCtx(request: ContextData, manifest: readonly ManifestEntry[
       );
       continue;
     }
-    if (entry.callable !== null) {
-      const [parent, last] = parentOf(entry.path);
-      const fn = stub(entry.path + '.' + entry.callable, entry.methods[entry.callable]!) as Stub & CtxNode;
-      for (const method in entry.methods) if (method !== entry.callable) fn[method] = stub(entry.path + '.' + method, entry.methods[method]!);
-      parent[last] = fn;
-      continue;
+    let node: CtxNode;
+    if (callable !== null) {
+      node = stub(callable[0], callable[1]) as Stub & CtxNode;
+      parent[last] = node;
+    } else {
+      if (parent[last] === undefined) parent[last] = {};
+      node = parent[last] as CtxNode;
     }
-    const node = ensurePath(entry.path);
-    for (const method in entry.methods) node[method] = stub(entry.path + '.' + method, entry.methods[method]!);
+    for (let m = 0; m < methods.length; m++) {
+      const method = methods[m]!;
+      node[method[0]] = stub(method[1], method[2]);
+    }
   }
 
   // Paths that answer every name (Enfyra's proxies), wrapped once every path exists: a proxy in the
-  // middle of ensurePath would hand out a function where a later module expects its object.
+  // middle of nodeAt would hand out a function where a later module expects its object.
   // `then` and `toJSON` stay undefined so `await` and JSON.stringify treat the object as a plain value.
   function answersEveryName(target: object, name: string | symbol): name is string {
     return typeof name === 'string' && name !== 'then' && name !== 'toJSON' && !(name in target);
@@ -115,9 +143,10 @@ export function buildCtx(request: ContextData, manifest: readonly ManifestEntry[
       },
     });
   }
-  for (const entry of manifest) {
+  for (let s = 0; s < steps.length; s++) {
+    const { entry, parent: parentPath, last } = steps[s]!;
     if (!entry.fallback || entry.dynamic) continue;
-    const [parent, last] = parentOf(entry.path);
+    const parent = nodeAt(parentPath);
     const kind = entry.fallback;
     parent[last] = new ProxyCtor(parent[last] as object, {
       get(target, name, receiver) {

@@ -21,6 +21,7 @@ import { installWebGlobals, type AskIntrinsic } from './web-globals.ts';
 import { sharedConsole } from './console.ts';
 import { throwMaker } from './throw.ts';
 import { newInvocation, type Invocation, type RealmSetup } from './run.ts';
+import { ctxBuilder } from './ctx.ts';
 
 export function boot(config: IsolateConfig): IsolateEntry {
   const packages = loadPackages(config);
@@ -39,7 +40,7 @@ export function boot(config: IsolateConfig): IsolateEntry {
   // Nothing a script can reach may carry state to the next invocation: freeze the globals too.
   harden(globalThis);
 
-  const realm: RealmSetup = { manifest: config.manifest, limits: config.limits, packages, makeThrow: throwMaker(config.statuses) };
+  const realm: RealmSetup = { buildCtx: ctxBuilder(config.manifest), limits: config.limits, packages, makeThrow: throwMaker(config.statuses) };
 
   /**
    * The host's one way in: `('s', id, requestJson, hookFn)` starts an invocation, `('r', id, repliesJson)`

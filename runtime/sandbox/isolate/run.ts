@@ -3,9 +3,9 @@
  * the host carry the invocation's id, so whatever an ended invocation left behind (a promise that settles
  * later, a function kept somewhere) only reaches the host as a message it drops.
  */
-import { MESSAGE, type ContextData, type HookFunction, type IsolateLimits, type ManifestEntry } from '../protocol.ts';
+import { MESSAGE, type ContextData, type HookFunction, type IsolateLimits } from '../protocol.ts';
 import { postRaw } from './bridge.ts';
-import { buildCtx } from './ctx.ts';
+import type { CtxBuilder } from './ctx.ts';
 import { hostCalls } from './host-calls.ts';
 import { installLogs } from './logs.ts';
 import { outcome } from './outcome.ts';
@@ -22,7 +22,7 @@ export interface Invocation {
 
 /** What every invocation on this isolate shares. */
 export interface RealmSetup {
-  manifest: readonly ManifestEntry[];
+  buildCtx: CtxBuilder;
   limits: IsolateLimits;
   packages: Record<string, unknown>;
   makeThrow: () => object;
@@ -31,7 +31,7 @@ export interface RealmSetup {
 export function newInvocation(invId: number, request: ContextData, realm: RealmSetup): Invocation {
   const { limits } = realm;
   const calls = hostCalls(invId, limits);
-  const $ctx = buildCtx(request, realm.manifest, realm.packages, calls);
+  const $ctx = realm.buildCtx(request, realm.packages, calls);
   const logs = installLogs($ctx, invId, limits);
   $ctx.$throw = realm.makeThrow();
   let started = false;
