@@ -231,8 +231,8 @@ export function logEntriesOf(outcome: Pick<InvocationOutcome, 'logs' | 'logEntri
  * with the line.
  */
 function withStaticWarnings(found: readonly Warning[], raised: readonly Warning[]): Warning[] {
-  const named = new Set(found.map((w) => w.code));
-  return [...found, ...raised.filter((w) => w.line !== undefined || !named.has(w.code))];
+  const twin = (w: Warning) => found.some((f) => f.code === w.code && (w.line === undefined || w.line === f.line));
+  return [...found, ...raised.filter((w) => !twin(w))];
 }
 
 /**

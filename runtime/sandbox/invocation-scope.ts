@@ -59,8 +59,29 @@ export class Scope implements InvocationScope {
     return Math.max(0, this.deadline - Date.now());
   }
 
+  /**
+   * The host call whose method is running synchronously now (set by the invocation around each call), and
+   * the warnings each call raised meanwhile (indexes into `warnings`): the isolate is then asked where in
+   * the script the call was made. A warning raised later, after the method's first await, has no call.
+   */
+  currentCall: number | null = null;
+  readonly callWarnings = new Map<number, number[]>();
+
   warn(code: string, message: string): void {
     this.warnings.push(this.file ? { code, message, file: this.file } : { code, message });
+    if (this.currentCall === null) return;
+    const raised = this.callWarnings.get(this.currentCall);
+    if (raised) raised.push(this.warnings.length - 1);
+    else this.callWarnings.set(this.currentCall, [this.warnings.length - 1]);
+  }
+
+  /** The script's line and column for the warnings the call `key` raised. */
+  placeCallWarnings(key: number, line: number, column: number): void {
+    for (const index of this.callWarnings.get(key) ?? []) {
+      const warning = this.warnings[index];
+      if (warning && warning.line === undefined) this.warnings[index] = { ...warning, line, column };
+    }
+    this.callWarnings.delete(key);
   }
 
   effect(effect: Effect): void {

@@ -29,7 +29,7 @@ import type { ScriptKind } from '../shared/ctx-members.ts';
 import type { HookSource, SourcePosition } from '../compile/hook-source.ts';
 import { codeFrame } from '../compile/code-frame.ts';
 import { webIntrinsic } from './web-intrinsics.ts';
-import { ENTRY, MESSAGE, RETURNED_FIELDS, type ChangedFields, type ContextData, type HookFunction, type OutcomeError, type OutcomeMessage, type ReturnedField } from './protocol.ts';
+import { ENTRY, LAST_SYNC_CALL, MESSAGE, REPLY, RETURNED_FIELDS, type ChangedFields, type ContextData, type HookFunction, type OutcomeError, type OutcomeMessage, type ReturnedField } from './protocol.ts';
 import { INVOCATION_ENDED, decodeArgs, encodeErrorReply, encodeReply, errorReply } from './host-codec.ts';
 
 /** What the sandbox runs: the compile step's output (runtime/compile/hook-source.ts), or any code with a name. */
@@ -432,6 +432,9 @@ class Invocation {
       case MESSAGE.done:
         this.onDone(a);
         return '';
+      case MESSAGE.callSite:
+        this.placeCall(a, b);
+        return '';
       default:
         return errorReply({ name: 'Error', message: 'unknown bridge call', statusCode: null });
     }
@@ -444,18 +447,20 @@ class Invocation {
   }
 
   private callSync(op: string, argsJson: string, specials: string): string {
+    this.scope.callWarnings.delete(LAST_SYNC_CALL);
+    let reply: string;
     try {
-      const method = this.lookup(op);
-      return encodeReply(method.call(this.scope, decodeArgs(argsJson, specials)));
+      reply = encodeReply(this.callMethod(LAST_SYNC_CALL, op, argsJson, specials));
     } catch (err) {
-      return encodeErrorReply(err);
+      reply = encodeErrorReply(err);
     }
+    return this.askWhereIfWarned(LAST_SYNC_CALL, reply);
   }
 
   private callAsync(op: string, argsJson: string, specials: string, id: number): void {
     let result: unknown;
     try {
-      result = this.lookup(op).call(this.scope, decodeArgs(argsJson, specials));
+      result = this.callMethod(id, op, argsJson, specials);
     } catch (err) {
       queueMicrotask(() => this.settle(id, encodeErrorReply(err)));
       return;
@@ -466,9 +471,32 @@ class Invocation {
     );
   }
 
+  /** Runs a host method as call `key`: warnings it raises before its first await are that call's. */
+  private callMethod(key: number, op: string, argsJson: string, specials: string): unknown {
+    const method = this.lookup(op);
+    this.scope.currentCall = key;
+    try {
+      return method.call(this.scope, decodeArgs(argsJson, specials));
+    } finally {
+      this.scope.currentCall = null;
+    }
+  }
+
+  /** A call that raised warnings asks the isolate where it was made (MESSAGE.callSite answers). */
+  private askWhereIfWarned(key: number, reply: string): string {
+    return this.scope.callWarnings.has(key) ? REPLY.locate + reply : reply;
+  }
+
+  /** The isolate's answer: the stack of the call `key`, whose warnings then name the hook's line. */
+  private placeCall(key: unknown, stack: unknown): void {
+    if (typeof key !== 'number' || typeof stack !== 'string') return;
+    const at = this.locate(stack).position;
+    if (at) this.scope.placeCallWarnings(key, at.line, at.column ?? 1);
+  }
+
   private settle(id: number, reply: string): void {
     if (this.finished) return;
-    this.replies.push([id, reply]);
+    this.replies.push([id, this.askWhereIfWarned(id, reply)]);
     this.pump();
   }
 

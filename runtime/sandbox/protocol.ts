@@ -16,7 +16,10 @@
  *     post('a', invId, op, argsJson, specialsJson, id)  async call (settled later by entry('r'))
  *     post('l', invId, line, entriesJson)               one $logs call: display line + JSON entries
  *     post('d', invId, outcomeJson)                     the hook finished (OutcomeMessage)
- *   reply: 'u' (undefined) | 'v' + json | 'e' + json(ReplyError)
+ *     post('w', invId, callId, stack)                   where the call whose reply said 'w' was made
+ *                                                       (callId 0: the sync call that just returned)
+ *   reply: 'u' (undefined) | 'v' + json | 'e' + json(ReplyError), or 'w' + one of those: the call raised
+ *   warnings, and the host asks where in the script it was made (a stack the host reads the hook's line from)
  */
 import type { UnrepresentableKind } from '../shared/wire.ts';
 
@@ -26,11 +29,14 @@ export type { UnrepresentableKind };
 export const ENTRY = { start: 's', replies: 'r' } as const;
 
 /** The first argument of a message out of the isolate. */
-export const MESSAGE = { syncCall: 's', intrinsic: 'x', asyncCall: 'a', log: 'l', done: 'd' } as const;
+export const MESSAGE = { syncCall: 's', intrinsic: 'x', asyncCall: 'a', log: 'l', done: 'd', callSite: 'w' } as const;
 export type MessageKind = (typeof MESSAGE)[keyof typeof MESSAGE];
 
 /** The first character of a reply to a host call. */
-export const REPLY = { undefined: 'u', value: 'v', error: 'e' } as const;
+export const REPLY = { undefined: 'u', value: 'v', error: 'e', locate: 'w' } as const;
+
+/** The callId of a call-site message about the sync call that just returned. */
+export const LAST_SYNC_CALL = 0;
 
 /** An error reply's JSON. statusCode is always present (null when none), so the isolate never looks it up on a polluted prototype. */
 export interface ReplyError {
@@ -129,6 +135,7 @@ export interface PostCallback {
   (kind: typeof MESSAGE.asyncCall, invId: number, op: string, argsJson: string, specialsJson: string, callId: number): void;
   (kind: typeof MESSAGE.log, invId: number, line: string, entriesJson: string): void;
   (kind: typeof MESSAGE.done, invId: number, outcomeJson: string): void;
+  (kind: typeof MESSAGE.callSite, invId: number, callId: number, stack: string): void;
 }
 
 /** The outcome the isolate posts when the hook has finished (`d`). Objects without a prototype on the isolate side. */

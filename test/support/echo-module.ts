@@ -35,6 +35,29 @@ export function createEchoModule(): HostModule & { calls: unknown[][] } {
         },
       },
       never: { kind: 'async', call: () => new Promise(() => {}) },
+      // Warn as members do: at the call, or only after an await.
+      warn: {
+        kind: 'async',
+        call: (scope, args) => {
+          scope.warn('test.warned', String(args[0]));
+          return Promise.resolve(args[0]);
+        },
+      },
+      warnSync: {
+        kind: 'sync',
+        call: (scope, args) => {
+          scope.warn('test.warned', String(args[0]));
+          return args[0];
+        },
+      },
+      warnLater: {
+        kind: 'async',
+        call: async (scope, args) => {
+          await new Promise((r) => setTimeout(r, 1));
+          scope.warn('test.warned', String(args[0]));
+          return args[0];
+        },
+      },
       delay: { kind: 'async', call: (_scope, args) => new Promise((r) => setTimeout(() => r(args[1]), Number(args[0]))) },
     },
   };

@@ -2,11 +2,12 @@
  * One invocation's calls to host methods (`$cache.get(...)`, `$repos.x.find(...)`): a sync call waits for
  * its reply; an async call is posted and its promise settled when the host's reply arrives (`settle`).
  */
-import { MESSAGE, type IsolateLimits } from '../protocol.ts';
-import { MapCtor, PromiseCtor, RangeErrorCtor, mapDelete, mapGet, mapSet, reflectApply } from './intrinsics.ts';
+import { LAST_SYNC_CALL, MESSAGE, REPLY, type IsolateLimits } from '../protocol.ts';
+import { ErrorCtor, MapCtor, PromiseCtor, RangeErrorCtor, mapDelete, mapGet, mapSet, reflectApply, slice } from './intrinsics.ts';
 import { hostRaw, postRaw } from './bridge.ts';
 import { encodeArgs } from './encode.ts';
 import { decodeReply } from './replies.ts';
+import { safeStack } from './errors.ts';
 
 export interface HostCalls {
   callSync(op: string, args: unknown[]): unknown;
@@ -15,7 +16,8 @@ export interface HostCalls {
   settle(id: number, reply: string): void;
 }
 
-type Pending = [resolve: (v: unknown) => void, reject: (e: unknown) => void];
+/** The call's promise functions, and an error made where it was called (its stack is read only if the host asks). */
+type Pending = [resolve: (v: unknown) => void, reject: (e: unknown) => void, site: Error];
 
 export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
   let pendingCount = 0;
@@ -25,7 +27,18 @@ export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
   function callSync(op: string, args: unknown[]): unknown {
     // Indexing, not destructuring: a script may have replaced the array iterator.
     const encoded = encodeArgs(args);
-    return decodeReply(hostRaw(MESSAGE.syncCall, invId, op, encoded[0], encoded[1]));
+    let reply = hostRaw(MESSAGE.syncCall, invId, op, encoded[0], encoded[1]);
+    if (reply[0] === REPLY.locate) {
+      reply = slice(reply, 1);
+      tellCallSite(LAST_SYNC_CALL, new ErrorCtor());
+    }
+    return decodeReply(reply);
+  }
+
+  /** Where a call that raised warnings was made, for the host to name the script's line. */
+  function tellCallSite(callId: number, site: Error): void {
+    const stack = safeStack(site);
+    if (stack !== null) postRaw(MESSAGE.callSite, invId, callId, stack);
   }
 
   function callAsync(op: string, args: unknown[]): Promise<unknown> {
@@ -42,8 +55,9 @@ export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
     }
     const id = nextCallId++;
     pendingCount++;
+    const site = new ErrorCtor();
     return new PromiseCtor((resolve, reject) => {
-      reflectApply(mapSet, pending, [id, [resolve, reject]]);
+      reflectApply(mapSet, pending, [id, [resolve, reject, site]]);
       postRaw(MESSAGE.asyncCall, invId, op, json, specials, id);
     });
   }
@@ -53,6 +67,10 @@ export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
     if (!entry) return;
     reflectApply(mapDelete, pending, [id]);
     pendingCount--;
+    if (reply[0] === REPLY.locate) {
+      reply = slice(reply, 1);
+      tellCallSite(id, entry[2]);
+    }
     let value: unknown;
     try {
       value = decodeReply(reply);
