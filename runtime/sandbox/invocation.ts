@@ -26,6 +26,7 @@ import { isolateInspector, retireIsolate } from './inspector-hook.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
+import type { InFlight } from '../shared/in-flight.ts';
 import type { HookSource, SourcePosition } from '../compile/hook-source.ts';
 import { codeFrame } from '../compile/code-frame.ts';
 import { webIntrinsic } from './web-intrinsics.ts';
@@ -87,7 +88,7 @@ export interface InvocationDeps {
   methods: MethodTable;
   endHooks: ReadonlyArray<(scope: Scope) => Promise<void> | void>;
   /** Invocations running now, so the sandbox can interrupt them (see Sandbox.interrupt). */
-  running?: Set<Interruptible>;
+  running?: InFlight<Interruptible>;
 }
 
 /** A running invocation, as the sandbox sees it when it has to stop everything. */

@@ -9,12 +9,13 @@ import type { IsolatePackage } from './protocol.ts';
 import { INTERRUPTED_ERROR, runInvocation, type ContextData, type HookSource, type Interruptible, type InvocationOutcome, type InvokeOptions } from './invocation.ts';
 import type { SandboxConfig } from '../config/schema.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
+import { InFlight } from '../shared/in-flight.ts';
 
 export class Sandbox {
   private readonly pool: IsolatePool;
   private readonly methods = new Map<string, HostMethod>();
   private readonly endHooks: Array<NonNullable<HostModule['onInvocationEnd']>> = [];
-  private readonly running = new Set<Interruptible>();
+  private readonly running = new InFlight<Interruptible>();
   private interrupting = false;
 
   private readonly limits: SandboxConfig;
@@ -61,7 +62,7 @@ export class Sandbox {
    */
   async interrupt(): Promise<void> {
     this.interrupting = true;
-    const running = [...this.running];
+    const running = this.running.snapshot();
     for (const invocation of running) invocation.interrupt();
     await Promise.all(running.map((invocation) => invocation.done));
   }

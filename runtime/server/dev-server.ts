@@ -27,6 +27,7 @@ import type { Recorder } from './recording/recorder.ts';
 import { formatProblem } from './routes/route-model.ts';
 import { ServedProject } from './served-project.ts';
 import { nextTraceId } from './trace.ts';
+import { InFlight } from '../shared/in-flight.ts';
 
 export interface DevServerOptions {
   /** --config as given (undefined: enfyra.config.json found from cwd). */
@@ -56,7 +57,7 @@ export class DevServer {
   private config: ResolvedConfig;
   private server: Server | null = null;
   private watcher: FSWatcher | null = null;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight<Promise<unknown>>();
   private finished = 0;
   private stopping: Promise<StopSummary> | null = null;
   private sqliteInode: number | null = null;
@@ -253,7 +254,7 @@ export class DevServer {
   }
 
   private async closeWhenIdle(project: ServedProject): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.inFlight.snapshot());
     await project.close().catch((err: unknown) => this.options.log(`closing the previous project failed: ${(err as Error).message}`));
   }
 
@@ -298,7 +299,7 @@ export class DevServer {
     this.inspector.closeStreams();
     server?.closeIdleConnections();
     const deadline = (this.config.sandbox.wallTimeoutMs ?? 10_000) + 5000;
-    await Promise.race([Promise.allSettled([...this.inFlight]), delay(deadline)]);
+    await Promise.race([Promise.allSettled(this.inFlight.snapshot()), delay(deadline)]);
     const finished = this.finished;
     server?.closeAllConnections();
     await closed;
