@@ -4,7 +4,7 @@
  * raises, kept where a script cannot forge them.
  */
 import {
-  ErrorCtor, StringCtor, WeakMapCtor, WeakSetCtor, defineProperty, getOwnPropertyDescriptor, ordinaryHasInstance,
+  ErrorCtor, StringCtor, WeakMapCtor, WeakSetCtor, captureStackTrace, defineProperty, getOwnPropertyDescriptor, ordinaryHasInstance,
   prepareStackTraceAtStart, reflectApply, slice, stackGetter, weakMapGet, weakMapSet, weakSetAdd, weakSetHas,
 } from './intrinsics.ts';
 
@@ -29,6 +29,30 @@ export function safeStack(err: unknown): string | null {
     const now = getOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
     if (!sameDescriptor(now, prepareStackTraceAtStart)) return null;
     const stack: unknown = reflectApply(stackGetter, err, []);
+    return typeof stack === 'string' ? slice(stack, 0, 4000) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where a host call was made: a stack recorded now and formatted only if the host asks (callSite). */
+export interface CallSite {
+  stack?: unknown;
+}
+
+export function captureCallSite(): CallSite {
+  // Error.prototype gives the stack's first line ("Error"); V8 cannot write one for a prototype-less object.
+  const site: CallSite = { __proto__: ErrorCtor.prototype } as CallSite;
+  if (captureStackTrace !== undefined) reflectApply(captureStackTrace, ErrorCtor, [site]);
+  return site;
+}
+
+/** The recorded stack's text (the object is the bootstrap's own: no script code can be on it). */
+export function callSiteStack(site: CallSite): string | null {
+  try {
+    const now = getOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
+    if (!sameDescriptor(now, prepareStackTraceAtStart)) return null;
+    const stack = site.stack;
     return typeof stack === 'string' ? slice(stack, 0, 4000) : null;
   } catch {
     return null;

@@ -17,3 +17,8 @@ declare var TextEncoder: import('./web-globals.ts').WebGlobals['TextEncoder'];
 declare var TextDecoder: import('./web-globals.ts').WebGlobals['TextDecoder'];
 /** Removed by the bootstrap: its memory lives outside the isolate's heap limit. */
 declare var WebAssembly: object | undefined;
+
+/** V8's own (not ECMAScript): records the current stack as `target.stack`. */
+interface ErrorConstructor {
+  captureStackTrace?(target: object, constructorOpt?: Function): void;
+}

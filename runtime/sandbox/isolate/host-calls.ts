@@ -3,11 +3,11 @@
  * its reply; an async call is posted and its promise settled when the host's reply arrives (`settle`).
  */
 import { LAST_SYNC_CALL, MESSAGE, REPLY, type IsolateLimits } from '../protocol.ts';
-import { ErrorCtor, MapCtor, PromiseCtor, RangeErrorCtor, mapDelete, mapGet, mapSet, reflectApply, slice } from './intrinsics.ts';
+import { MapCtor, PromiseCtor, RangeErrorCtor, mapDelete, mapGet, mapSet, reflectApply, slice } from './intrinsics.ts';
 import { hostRaw, postRaw } from './bridge.ts';
 import { encodeArgs } from './encode.ts';
 import { decodeReply } from './replies.ts';
-import { safeStack } from './errors.ts';
+import { callSiteStack, captureCallSite, type CallSite } from './errors.ts';
 
 export interface HostCalls {
   callSync(op: string, args: unknown[]): unknown;
@@ -16,8 +16,8 @@ export interface HostCalls {
   settle(id: number, reply: string): void;
 }
 
-/** The call's promise functions, and an error made where it was called (its stack is read only if the host asks). */
-type Pending = [resolve: (v: unknown) => void, reject: (e: unknown) => void, site: Error];
+/** The call's promise functions, and where it was called (its stack is formatted only if the host asks). */
+type Pending = [resolve: (v: unknown) => void, reject: (e: unknown) => void, site: CallSite];
 
 export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
   let pendingCount = 0;
@@ -30,14 +30,14 @@ export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
     let reply = hostRaw(MESSAGE.syncCall, invId, op, encoded[0], encoded[1]);
     if (reply[0] === REPLY.locate) {
       reply = slice(reply, 1);
-      tellCallSite(LAST_SYNC_CALL, new ErrorCtor());
+      tellCallSite(LAST_SYNC_CALL, captureCallSite());
     }
     return decodeReply(reply);
   }
 
   /** Where a call that raised warnings was made, for the host to name the script's line. */
-  function tellCallSite(callId: number, site: Error): void {
-    const stack = safeStack(site);
+  function tellCallSite(callId: number, site: CallSite): void {
+    const stack = callSiteStack(site);
     if (stack !== null) postRaw(MESSAGE.callSite, invId, callId, stack);
   }
 
@@ -55,7 +55,7 @@ export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
     }
     const id = nextCallId++;
     pendingCount++;
-    const site = new ErrorCtor();
+    const site = captureCallSite();
     return new PromiseCtor((resolve, reject) => {
       reflectApply(mapSet, pending, [id, [resolve, reject, site]]);
       postRaw(MESSAGE.asyncCall, invId, op, json, specials, id);
