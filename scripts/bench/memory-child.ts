@@ -3,9 +3,12 @@
  * count): RSS after 1,000 and after 10,000 invocations of a mix of hooks
  * (hello.js, the cache-first hit path on Redis, return 1), 4 at a time, with
  * readings in between and after `total` (default 20,000) to tell warm-up from a
- * leak. Before each reading GC runs in this process and in every pooled isolate
+ * leak. Before each reading a full, last-resort GC (the kind that hands freed
+ * pages back to the system) runs in this process and in every pooled isolate
  * (with --expose-gc, V8 gives each new context a `gc()`, called by a tiny hook
- * once per isolate). Prints one JSON line.
+ * once per isolate): a plain gc() leaves the young generation at whatever size
+ * V8 grew it to, so RSS would read V8's sizing, not what is still held.
+ * Prints one JSON line.
  *
  *   node --no-node-snapshot --expose-gc scripts/bench/memory-child.ts [total]
  */
@@ -38,7 +41,8 @@ const hooks: Array<[string, HookRequest]> = [
   [path.join(ROOT, 'hooks', 'cache-first.js'), { params: { id: '1' } }],
   [benchHook('return-1.js'), {}],
 ];
-const gcHook = { source: "if (typeof gc === 'function') gc(); return 1;", filename: 'bench-gc.js' };
+const FULL_GC = { type: 'major', execution: 'sync', flavor: 'last-resort' } as const;
+const gcHook = { source: `if (typeof gc === 'function') gc(${JSON.stringify(FULL_GC)}); return 1;`, filename: 'bench-gc.js' };
 
 /** Anonymous memory from /proc (Linux), or null where it cannot be read. */
 function anonymousMb(): number | null {
@@ -54,7 +58,7 @@ async function reading(): Promise<Reading> {
   for (let i = 0; i < 2; i++) {
     // One gc hook per pooled isolate (LANES at once take every idle isolate), then this process.
     await Promise.all(Array.from({ length: runtime.poolSize.live }, () => runtime.run(gcHook)));
-    gc();
+    gc(FULL_GC);
     await new Promise((r) => setImmediate(r));
   }
   const m = process.memoryUsage();
