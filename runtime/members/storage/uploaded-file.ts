@@ -11,8 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import mime from 'mime-types';
+import type Mime from 'mime-types';
+import { lazyRequire } from '../../shared/lazy-require.ts';
 import type { UploadedFile } from '../../shared/uploaded-file.ts';
+
+/** mime-types (and its database) is loaded by the first upload, not at start-up. */
+const mime = lazyRequire<typeof Mime>('mime-types');
 
 export const UPLOAD_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH']);
 export const UPLOAD_FIELD = 'file';
@@ -45,7 +49,7 @@ export function prepareUpload(source: string, fieldname = UPLOAD_FIELD, mimetype
   return {
     file: {
       originalname: path.basename(source),
-      mimetype: mimetype ?? (mime.lookup(source) || 'application/octet-stream'),
+      mimetype: mimetype ?? (mime().lookup(source) || 'application/octet-stream'),
       encoding: '7bit',
       path: temp,
       size: stat.size,
