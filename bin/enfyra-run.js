@@ -3,7 +3,7 @@
 // Node can parse, so an older Node gets one clear line instead of a native-module crash.
 // isolated-vm needs --no-node-snapshot; when started some other way (plain `node bin/enfyra-run.js`),
 // re-run once with the flag.
-import { spawn } from 'node:child_process';
+import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
@@ -23,6 +23,10 @@ if (hasFlag) {
   // ENFYRA_RUN_FROM_SOURCE=1 runs runtime/*.ts directly (Node 24 strips the types): the test suite uses it
   // so that a change under runtime/ is tested without a build.
   const entry = process.env.ENFYRA_RUN_FROM_SOURCE === '1' ? '../runtime/cli/main.ts' : '../dist/runtime/cli/main.js';
+  // V8's compiled code of every module loaded from here on is kept on disk (node's default folder under the
+  // OS temp dir, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): later runs skip the parse
+  // and compile of what they load.
+  enableCompileCache();
   const { main } = await import(entry);
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
@@ -31,6 +35,7 @@ if (hasFlag) {
 } else {
   // The child gets the terminal's Ctrl-C itself; a signal sent to this process alone (kill, a supervisor)
   // is passed on. The child is told a parent forwards, so the same Ctrl-C arriving twice counts once.
+  const { spawn } = await import('node:child_process');
   const child = spawn(
     process.execPath,
     ['--no-node-snapshot', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],

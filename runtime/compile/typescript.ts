@@ -11,16 +11,12 @@
  * to the input; it does not change the emitted code (only the trailing
  * `//# sourceMappingURL` comment, which is removed).
  */
-import { createRequire } from 'node:module';
 import type TypeScript from 'typescript';
 import { TraceMap } from '@jridgewell/trace-mapping';
+import { lazyRequire } from '../shared/lazy-require.ts';
 
 /** Loaded on the first TypeScript script: it takes longer to load than a JavaScript hook takes to run. */
-let typescript: typeof TypeScript | undefined;
-function ts(): typeof TypeScript {
-  typescript ??= createRequire(import.meta.url)('typescript') as typeof TypeScript;
-  return typescript;
-}
+const ts = lazyRequire<typeof TypeScript>('typescript');
 
 export interface TranspileOutput {
   readonly code: string;

@@ -10,10 +10,14 @@
  * that URL would give it: numbers become strings, arrays and nested objects
  * go through qs's bracket syntax, and the JSON-parsed keys take any JSON.
  */
-import qs from 'qs';
+import type Qs from 'qs';
+import { lazyRequire } from '../shared/lazy-require.ts';
+
+/** qs (two dozen modules with its dependencies) is loaded when a query string is first read or written. */
+const qs = lazyRequire<typeof Qs>('qs');
 
 /** Enfyra's `app.set('query parser', ...)` options. */
-const PARSE_OPTIONS: qs.IParseOptions = {
+const PARSE_OPTIONS: Qs.IParseOptions = {
   allowPrototypes: false,
   depth: 10,
   parameterLimit: 1000,
@@ -28,7 +32,8 @@ const DEFAULTED_KEYS: readonly string[] = ['filter', '_filter'];
 
 /** The query string (without `?`) → `$query`. */
 export function parseQuery(search: string): Record<string, unknown> {
-  const parsed = qs.parse(search, PARSE_OPTIONS) as Record<string, unknown>;
+  // qs reads '' as {}: a request without a query string does not need it.
+  const parsed = search === '' ? {} : (qs().parse(search, PARSE_OPTIONS) as Record<string, unknown>);
   const query: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
     query[key] = typeof value === 'string' && JSON_QUERY_KEYS.includes(key) ? parseJsonOr(value) : value;
@@ -49,7 +54,7 @@ export function encodeQuery(query: Record<string, unknown>): string {
       pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(JSON.stringify(value))}`);
       continue;
     }
-    const encoded = qs.stringify({ [key]: value });
+    const encoded = qs().stringify({ [key]: value });
     if (encoded) pairs.push(encoded);
   }
   return pairs.join('&');
@@ -57,7 +62,7 @@ export function encodeQuery(query: Record<string, unknown>): string {
 
 /** The first JSON-parsed key whose text is not JSON, with the parser's complaint; null when there is none. */
 export function invalidJsonKey(search: string): { key: string; message: string } | null {
-  const parsed = qs.parse(search, PARSE_OPTIONS) as Record<string, unknown>;
+  const parsed = qs().parse(search, PARSE_OPTIONS) as Record<string, unknown>;
   for (const key of JSON_QUERY_KEYS) {
     const value = parsed[key];
     if (typeof value !== 'string') continue;

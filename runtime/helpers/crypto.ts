@@ -6,7 +6,6 @@
  * hash `String(value)`. Where the leniency changes what was asked for, it warns.
  */
 import { createHash, createHmac, generateKeyPair, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { HostModule, InvocationScope } from '../sandbox/host-module.ts';
 import { jsonArg } from './args.ts';
 import { asyncMethod, syncMethod } from './method.ts';
@@ -38,7 +37,14 @@ function sizeOf(value: unknown, scope: InvocationScope): number {
   return size;
 }
 
-const generateRsaKeyPair = promisify(generateKeyPair);
+/** By hand rather than util.promisify: an ES import of node:util makes Node load a dozen more of its modules at start-up. */
+function generateRsaKeyPair(): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+  return new Promise((resolve, reject) => {
+    generateKeyPair('rsa', { modulusLength: 4096, publicExponent: 0x10001 }, (err, publicKey, privateKey) =>
+      err ? reject(err) : resolve({ publicKey, privateKey }),
+    );
+  });
+}
 
 /** An SSH wire-format string: a 4-byte big-endian length, then the bytes. */
 function sshField(bytes: Buffer): Buffer {
@@ -77,7 +83,7 @@ export const cryptoModule: HostModule = {
     /** RSA 4096, as Enfyra generates it: `{ publicKey: 'ssh-rsa ... comment', privateKey: PKCS#1 PEM }`. */
     generateSshKeyPair: asyncMethod(async (args) => {
       const comment = jsonArg(args, 0);
-      const { publicKey, privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 4096, publicExponent: 0x10001 });
+      const { publicKey, privateKey } = await generateRsaKeyPair();
       return {
         publicKey: openSshPublicKey(publicKey, comment ? String(comment) : ''),
         privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,

@@ -8,7 +8,6 @@ import { ConfigError } from '../config/load.ts';
 import type { DatabaseConfig } from '../config/schema.ts';
 import { HttpError } from '../shared/http-errors.ts';
 import type { Database, OpenOptions } from './database.ts';
-import { loadFixtures } from './fixtures.ts';
 import type { Repository } from './repository.ts';
 
 export class DatabaseHandle {
@@ -26,9 +25,11 @@ export class DatabaseHandle {
    * (as for the cache); a failed open is retried by the next call.
    */
   open(): Promise<Database> {
-    // database.js (knex and its dialects, ~60 ms of module loading) is loaded on first use, not at start-up.
-    this.opening ??= import('./database.ts')
-      .then(({ openDatabase }) => openDatabase(this.config, { ...this.options, fixtures: this.options.fixtures ?? loadFixtures(this.config) }))
+    // database.js (knex and its dialects) and the schema/seed readers are loaded on first use, not at start-up.
+    this.opening ??= Promise.all([import('./database.ts'), import('./fixtures.ts')])
+      .then(([{ openDatabase }, { loadFixtures }]) =>
+        openDatabase(this.config, { ...this.options, fixtures: this.options.fixtures ?? loadFixtures(this.config) }),
+      )
       .catch((err: unknown) => {
         this.opening = null;
         if (err instanceof ConfigError || err instanceof HttpError) throw err;

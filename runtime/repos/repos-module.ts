@@ -10,7 +10,7 @@ import type { HostArg, HostMethod, HostModule, InvocationScope } from '../sandbo
 import { HttpError } from '../shared/http-errors.ts';
 import { isUnrepresentable } from '../shared/wire.ts';
 import { DatabaseHandle, resolveDatabase, type DatabaseSource } from './database-handle.ts';
-import { Repository } from './repository.ts';
+import type { Repository } from './repository.ts';
 import { resolveTable } from './schema.ts';
 import { Transactions, createTransactionModule } from './transactions.ts';
 
@@ -35,6 +35,8 @@ export function createReposModule(source: DatabaseSource, transactions = new Tra
           if (isUnrepresentable(arg)) throw new HttpError(400, `$repos.${String(member)}.${name}: options cannot be sent to the host (${arg.describe()})`);
         }
         const context = scope.context;
+        // Loaded with the database (knex, its dialects and uuid): a run that never calls $repos never loads them.
+        const { Repository } = await import('./repository.ts');
         const repository = new Repository(await transactions.target(scope), table, {
           query: isRecord(context.$query) ? context.$query : {},
           user: context.$user ?? null,

@@ -159,9 +159,10 @@ export class RedisCacheDriver implements CacheDriver {
     this.stallGuard?.stop();
     this.failoverWatch?.stop();
     if (this.client.status === 'ready') {
-      // A server that hangs never answers QUIT: the goodbye waits one command timeout at most.
+      // A server that hangs never answers QUIT: the goodbye waits one command timeout at most. That timer is
+      // unref'd (keepAlive holds the process while it runs): once QUIT is answered it must not hold the process.
       const said = this.client.quit().then(() => true, () => false);
-      if (await Promise.race([said, delay(this.commandTimeoutMs).then(() => false)])) return;
+      if (await Promise.race([said, delay(this.commandTimeoutMs, false, { ref: false })])) return;
     }
     this.client.disconnect();
   }

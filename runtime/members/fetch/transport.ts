@@ -3,9 +3,15 @@
  * caller's): over the network with the address guard, or answered by a
  * replayer's stubs so replay never touches the network.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type Http from 'node:http';
+import type Https from 'node:https';
+import { lazyRequire } from '../../shared/lazy-require.ts';
 import { guardedLookup, RefusedAddress } from './address-guard.ts';
+
+// Required on the first request, not imported: an ES import of node:http makes Node fill in every export
+// of it, which loads undici (fetch, WebSocket) — hundreds of milliseconds at start-up under --no-node-snapshot.
+const http = lazyRequire<typeof Http>('node:http');
+const https = lazyRequire<typeof Https>('node:https');
 
 export interface FetchHop {
   url: URL;
@@ -39,7 +45,7 @@ export type FetchAnswer = (request: { method: string; url: string; headers: Reco
 export function networkTransport(allowPrivate: boolean, onPrivate: () => void): Transport {
   return (hop, signal) =>
     new Promise<HopResponse>((resolve, reject) => {
-      const client = hop.url.protocol === 'https:' ? https : http;
+      const client = hop.url.protocol === 'https:' ? https() : http();
       const request = client.request(
         hop.url,
         {

@@ -12,44 +12,49 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.ts';
 
-const id = z.union([z.number().int(), z.string().min(1)]);
-
 export const STEP_TYPES = ['script', 'condition', 'query', 'create', 'update', 'delete', 'http', 'trigger_flow', 'sleep', 'log'] as const;
 
 /** Step types enfyra-run runs; `http` is refused when the flow is loaded. */
 export const RUNNABLE_STEP_TYPES: ReadonlySet<string> = new Set(STEP_TYPES.filter((t) => t !== 'http'));
 
-const stepSchema = z.strictObject({
-  id: id.optional(),
-  key: z.string().min(1),
-  stepOrder: z.number().int().default(0),
-  type: z.enum(STEP_TYPES),
-  config: z.record(z.string(), z.unknown()).nullable().default(null),
-  sourceCode: z.string().nullable().optional(),
-  /** enfyra-run only: the step's code in a file, relative to the flow file. */
-  file: z.string().min(1).optional(),
-  scriptLanguage: z.enum(['javascript', 'typescript']).default('typescript'),
-  timeout: z.number().int().positive().default(5000),
-  onError: z.enum(['stop', 'skip', 'retry']).default('stop'),
-  retryAttempts: z.number().int().min(0).default(0),
-  isEnabled: z.boolean().default(true),
-  parentId: id.nullable().default(null),
-  branch: z.enum(['true', 'false']).nullable().default(null),
-});
+/** Built on first use: zod takes a while to construct a schema, and most runs read no flow. */
+let flowSchema: ReturnType<typeof buildFlowSchema> | undefined;
 
-const flowSchema = z.strictObject({
-  id: id.optional(),
-  name: z.string().min(1),
-  description: z.string().nullable().optional(),
-  icon: z.string().nullable().optional(),
-  triggerType: z.enum(['schedule', 'manual']).default('manual'),
-  triggerConfig: z.unknown().optional(),
-  timeout: z.number().int().positive().default(30000),
-  isEnabled: z.boolean().default(true),
-  isSystem: z.boolean().optional(),
-  maxExecutions: z.number().int().positive().default(100),
-  steps: z.array(stepSchema),
-});
+function buildFlowSchema() {
+  const id = z.union([z.number().int(), z.string().min(1)]);
+
+  const stepSchema = z.strictObject({
+    id: id.optional(),
+    key: z.string().min(1),
+    stepOrder: z.number().int().default(0),
+    type: z.enum(STEP_TYPES),
+    config: z.record(z.string(), z.unknown()).nullable().default(null),
+    sourceCode: z.string().nullable().optional(),
+    /** enfyra-run only: the step's code in a file, relative to the flow file. */
+    file: z.string().min(1).optional(),
+    scriptLanguage: z.enum(['javascript', 'typescript']).default('typescript'),
+    timeout: z.number().int().positive().default(5000),
+    onError: z.enum(['stop', 'skip', 'retry']).default('stop'),
+    retryAttempts: z.number().int().min(0).default(0),
+    isEnabled: z.boolean().default(true),
+    parentId: id.nullable().default(null),
+    branch: z.enum(['true', 'false']).nullable().default(null),
+  });
+
+  return z.strictObject({
+    id: id.optional(),
+    name: z.string().min(1),
+    description: z.string().nullable().optional(),
+    icon: z.string().nullable().optional(),
+    triggerType: z.enum(['schedule', 'manual']).default('manual'),
+    triggerConfig: z.unknown().optional(),
+    timeout: z.number().int().positive().default(30000),
+    isEnabled: z.boolean().default(true),
+    isSystem: z.boolean().optional(),
+    maxExecutions: z.number().int().positive().default(100),
+    steps: z.array(stepSchema),
+  });
+}
 
 export interface FlowStep {
   id: number | string;
@@ -125,7 +130,7 @@ export function loadFlowFile(file: string): FlowDefinition | null {
   } catch (err) {
     throw new ConfigError(`flow ${file}: ${(err as Error).message}`);
   }
-  const parsed = flowSchema.safeParse(raw);
+  const parsed = (flowSchema ??= buildFlowSchema()).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`flow ${file}: field "${issue.path.join('.') || '(top level)'}": ${issue.message}`);

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
+import type * as Esbuild from 'esbuild';
 
 export interface PackagePrelude {
   name: string;
@@ -34,6 +34,9 @@ export class PackageError extends Error {
 
 /** Bump when the shape of `source` changes: old cache entries are then ignored. */
 const FORMAT = 1;
+
+/** esbuild is loaded when a package is first bundled, not at start-up. */
+const loadEsbuild = (): Promise<typeof Esbuild> => import('esbuild');
 
 export interface BundleOptions {
   /** The user's project (its node_modules is searched upward from here). */
@@ -56,7 +59,8 @@ export async function bundlePackage(name: string, options: BundleOptions): Promi
   } catch (err) {
     throw new PackageError(`package "${name}": cannot read ${path.join(dir, 'package.json')}: ${(err as Error).message}`);
   }
-  const key = createHash('sha256').update(`${FORMAT}\0${esbuild.version}\0${name}\0${version}\0${dir}`).digest('hex').slice(0, 16);
+  const { version: esbuildVersion } = await loadEsbuild();
+  const key = createHash('sha256').update(`${FORMAT}\0${esbuildVersion}\0${name}\0${version}\0${dir}`).digest('hex').slice(0, 16);
   const cached = path.join(options.cacheDir, `${name.replace(/[^\w.-]/g, '_')}@${version.replace(/[^\w.-]/g, '_')}-${key}.js`);
   if (existsSync(cached)) return { name, version, source: readFileSync(cached, 'utf8') };
 
@@ -69,7 +73,8 @@ export async function bundlePackage(name: string, options: BundleOptions): Promi
 }
 
 async function build(name: string, projectRoot: string): Promise<string> {
-  let result: esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] };
+  const esbuild = await loadEsbuild();
+  let result: Esbuild.BuildResult & { outputFiles: Esbuild.OutputFile[] };
   try {
     result = await esbuild.build({
       stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: projectRoot, loader: 'js' },
@@ -82,7 +87,7 @@ async function build(name: string, projectRoot: string): Promise<string> {
       define: { 'process.env.NODE_ENV': '"production"' },
     });
   } catch (err) {
-    throw explain(name, err as esbuild.BuildFailure);
+    throw explain(name, err as Esbuild.BuildFailure);
   }
   const code = result.outputFiles[0]!.text;
   // A CommonJS wrapper with no globals touched; an ES module's default export wins over its namespace.
@@ -94,7 +99,7 @@ return m && m.__esModule && 'default' in m ? m.default : m;
 })()`;
 }
 
-function explain(name: string, failure: esbuild.BuildFailure): PackageError {
+function explain(name: string, failure: Esbuild.BuildFailure): PackageError {
   for (const error of failure.errors ?? []) {
     const missing = /Could not resolve "([^"]+)"/.exec(error.text)?.[1];
     if (missing && isBuiltin(missing)) {

@@ -11,8 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import mime from 'mime-types';
+import type Mime from 'mime-types';
+import { lazyRequire } from '../../shared/lazy-require.ts';
 import type { UploadedFile } from '../../shared/uploaded-file.ts';
+
+/** mime-types (and its database) is loaded by the first upload, not at start-up. */
+const mime = lazyRequire<typeof Mime>('mime-types');
 
 export const UPLOAD_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH']);
 export const UPLOAD_FIELD = 'file';
@@ -34,7 +38,7 @@ export const UPLOAD_TEMP_PATH_PATTERN = '[\\\\/]enfyra-upload-[0-9a-fA-F]{8}-[0-
 
 /** The type a file is sent with when none is given: from its extension. */
 export function uploadMimetype(file: string): string {
-  return mime.lookup(file) || 'application/octet-stream';
+  return mime().lookup(file) || 'application/octet-stream';
 }
 
 /** Multer's error for a part in another field: HTTP 500 in Enfyra (no status on the error). */
