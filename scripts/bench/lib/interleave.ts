@@ -71,6 +71,11 @@ export async function interleaved(o: InterleavedOptions): Promise<Interleaved> {
   };
 }
 
+/** Rows 1-2's rounds: each sample is one hook invocation looping `n` calls, against a host loop of the same `n`. */
+export function perCallRounds(quick: boolean, n: number): { rounds: number; time: number; iterations: number; opsPerSample: number } {
+  return { rounds: quick ? 2 : 8, time: quick ? 200 : 500, iterations: 5, opsPerSample: n };
+}
+
 /** The "ours" side of rows 1-2: one invocation of a hook that loops `n` times and returns `n`. */
 export function hookLoop(runtime: Runtime, hook: string, n: number): () => Promise<void> {
   return async () => {

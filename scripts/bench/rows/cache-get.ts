@@ -6,7 +6,7 @@
  * `JSON.parse(await redis.get(key))` (the decode $cache.get also does).
  */
 import { Redis } from 'ioredis';
-import { interleaved, hookLoop } from '../lib/interleave.ts';
+import { interleaved, hookLoop, perCallRounds } from '../lib/interleave.ts';
 import { asLatency, type InProcessRowOptions, type RowResult } from '../lib/report.ts';
 import { benchHook, NAMESPACE } from '../lib/project.ts';
 import { redisUrl } from '../lib/redis.ts';
@@ -21,10 +21,7 @@ export async function cacheGetRow({ runtime, quick }: InProcessRowOptions): Prom
   const hook = benchHook('cache-get-loop.js');
   try {
     const result = await interleaved({
-      rounds: quick ? 2 : 8,
-      time: quick ? 200 : 500,
-      iterations: 5,
-      opsPerSample: N,
+      ...perCallRounds(quick, N),
       ours: hookLoop(runtime, hook, N),
       baseline: async () => {
         let value: { id?: unknown } | null = null;

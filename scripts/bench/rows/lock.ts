@@ -5,7 +5,7 @@
  * sequential, one connection each.
  */
 import { Redis } from 'ioredis';
-import { interleaved, hookLoop } from '../lib/interleave.ts';
+import { interleaved, hookLoop, perCallRounds } from '../lib/interleave.ts';
 import { asLatency, type InProcessRowOptions, type RowResult } from '../lib/report.ts';
 import { benchHook, fromDist, NAMESPACE } from '../lib/project.ts';
 import { redisUrl } from '../lib/redis.ts';
@@ -20,10 +20,7 @@ export async function lockRow({ runtime, quick }: InProcessRowOptions): Promise<
   const hook = benchHook('lock-loop.js');
   try {
     const result = await interleaved({
-      rounds: quick ? 2 : 8,
-      time: quick ? 200 : 500,
-      iterations: 5,
-      opsPerSample: N,
+      ...perCallRounds(quick, N),
       ours: hookLoop(runtime, hook, N),
       baseline: async () => {
         for (let i = 0; i < N; i++) {
