@@ -4,13 +4,12 @@
  *
  * The built package ships it prebuilt (`npm run build` writes PREBUILT_FILE next to this module's .js);
  * from the sources it is bundled when they change, so a change under runtime/sandbox/isolate/ is seen
- * without a build. The bundle of the sources is kept in the OS temp folder, keyed by their content:
+ * without a build. The bundle of the sources is kept in node_modules/.cache, keyed by their content:
  * each process run from the sources (every CLI a test spawns) would otherwise pay ~70 ms for esbuild.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +37,9 @@ function bundleOfSources(): string {
   const esbuild = createRequire(import.meta.url)('esbuild') as { version: string };
   const hash = createHash('sha256').update(esbuild.version);
   for (const file of sourceFiles()) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
-  const dir = path.join(tmpdir(), 'enfyra-run-isolate');
+  // The checkout's own node_modules/.cache (where tools keep caches), not a shared temp folder another
+  // user could write a bootstrap into.
+  const dir = fileURLToPath(new URL('../../node_modules/.cache/enfyra-run-isolate/', import.meta.url));
   const file = path.join(dir, `${hash.digest('hex').slice(0, 24)}.js`);
   try {
     return readFileSync(file, 'utf8');
