@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheDriver } from '../../runtime/cache/driver.ts';
 import { createCacheDriver } from '../../runtime/cache/create-driver.ts';
 import { cacheSchema } from '../../runtime/config/schema.ts';
+import { createRedisClient } from '../../runtime/cache/drivers/redis-client.ts';
+import type { Cluster } from 'ioredis';
 import { canStartRedis, sleep, startRedisCluster, waitFor, type ClusterTopology } from '../support/redis.ts';
 import { COMMAND_TIMEOUT_MS } from './redis-runtime.ts';
 
@@ -28,6 +30,25 @@ describe.skipIf(!canStart)('redis cluster: the command deadline', () => {
   afterAll(async () => {
     await driver?.close();
     await cluster?.stop();
+  });
+
+  it('a pipeline and a MULTI that meet MOVED are sent again and answer: each attempt has its own deadline', async () => {
+    const client = createRedisClient(cacheSchema.parse({ driver: 'redis', redis: { cluster: cluster.nodes, commandTimeoutMs: COMMAND_TIMEOUT_MS } }).redis!) as Cluster;
+    try {
+      const key = 'deadline:moved';
+      await client.set(key, 'v');
+      const slot = Number(await client.cluster('KEYSLOT', key));
+      const slots = (client as unknown as { slots: string[][] }).slots;
+      const owner = slots[slot]![0]!;
+      const elsewhere = cluster.nodes.map((n) => `${n.host}:${n.port}`).find((node) => node !== owner && !slots[slot]!.includes(node))!;
+      // The client's slot map is stale: the key's slot now points at another master, which answers MOVED.
+      slots[slot] = [elsewhere];
+      expect(await client.pipeline().get(key).get(key).exec()).toEqual([[null, 'v'], [null, 'v']]);
+      slots[slot] = [elsewhere];
+      expect(await client.multi().get(key).exec()).toEqual([[null, 'v']]);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('a set that timed out on a frozen master is not replayed on its promoted replica after a newer set', async () => {

@@ -16,7 +16,10 @@
  *
  * The deadline starts when the Cluster first sees the command and covers all
  * its retries; once the command has settled (any way), every node refuses to
- * send it.
+ * send it. Not covered: the `eval` ioredis sends when a script's `evalsha`
+ * meets NOSCRIPT is a new command with a deadline of its own, so such a call
+ * can take up to twice the timeout; and the slot-map refresh a timeout starts
+ * holds its own connections until `slotsRefreshTimeout`.
  */
 import type { Cluster, Redis } from 'ioredis';
 
@@ -33,19 +36,23 @@ type SendCommand = (command: QueuedCommand, ...rest: unknown[]) => unknown;
 const TIMED_OUT = 'Command timed out';
 
 export function enforceCommandDeadline(cluster: Cluster, timeoutMs: number): void {
-  const settled = new WeakSet<QueuedCommand>();
-  const timed = new WeakSet<QueuedCommand>();
+  // Keyed by the command's promise, not the command: a pipeline retried after MOVED resets its commands'
+  // promises (initPromise) and sends the same objects again, which is a new attempt with its own deadline.
+  const settled = new WeakSet<Promise<unknown>>();
+  const timed = new WeakSet<Promise<unknown>>();
   const clusterSend = patchable(cluster);
   const sendThroughCluster = clusterSend.sendCommand.bind(cluster) as SendCommand;
   const refreshSlots = () => (cluster as unknown as { refreshSlotsCache(): void }).refreshSlotsCache();
 
   clusterSend.sendCommand = (command, ...rest) => {
-    if (settled.has(command)) return command.promise;
+    const attempt = command.promise;
+    if (settled.has(attempt)) return attempt;
     const result = sendThroughCluster(command, ...rest);
-    if (!timed.has(command)) {
-      timed.add(command);
+    if (!timed.has(attempt)) {
+      timed.add(attempt);
       // After the first send: the Cluster has wrapped reject by then, so this rejection ends its retries too.
       const timer = setTimeout(() => {
+        if (command.promise !== attempt) return; // a later attempt of the same command has its own timer
         command.reject(new Error(TIMED_OUT));
         // A master that stopped answering without closing its connection may have been replaced by now, and
         // nothing else tells the Cluster client (it refreshes its slot map on MOVED or a closed connection).
@@ -53,9 +60,9 @@ export function enforceCommandDeadline(cluster: Cluster, timeoutMs: number): voi
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
-        settled.add(command);
+        settled.add(attempt);
       };
-      command.promise.then(done, done);
+      attempt.then(done, done);
     }
     return result;
   };
@@ -63,7 +70,7 @@ export function enforceCommandDeadline(cluster: Cluster, timeoutMs: number): voi
   cluster.on('+node', (node: Redis) => {
     const nodeSend = patchable(node);
     const sendToNode = nodeSend.sendCommand.bind(node) as SendCommand;
-    nodeSend.sendCommand = (command, ...rest) => (settled.has(command) ? command.promise : sendToNode(command, ...rest));
+    nodeSend.sendCommand = (command, ...rest) => (settled.has(command.promise) ? command.promise : sendToNode(command, ...rest));
   });
 }
 
