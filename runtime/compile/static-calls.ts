@@ -2,7 +2,7 @@
  * Calls whose arguments are a trap in Enfyra, found in the compiled code so the warning names the line:
  * `$ctx.$repos.<table>.find({ where: ... })` (and `#table.find(...)`, rewritten to the former), which
  * Enfyra 2.2 ignores. Calls through another variable (`const repo = $ctx.$repos.x; repo.find(...)`) are
- * not followed: the repository warns at run time, without a line, where this cannot see the call.
+ * not followed here: the repository warns at run time, at the line of the call.
  */
 import { simple } from 'acorn-walk';
 import type { Node } from 'acorn';
@@ -39,7 +39,10 @@ export function staticCallWarnings(ast: Node, file: string, originalPosition: (l
       if (callee.type !== 'MemberExpression' || callee.computed || callee.property.name !== 'find') return;
       const where = isReposTarget(callee.object) ? whereProperty(call.arguments[0]) : undefined;
       if (!where) return;
-      const at = originalPosition(where.loc!.start.line, where.loc!.start.column + 1);
+      // At the call's method name: where V8 places the call, so the run-time warning of the same call
+      // (runtime/sandbox/invocation.ts names each host call's line) lands on the same line and is one.
+      const name = callee.property as AnyNode;
+      const at = originalPosition(name.loc!.start.line, name.loc!.start.column + 1);
       warnings.push({ ...WHERE_IGNORED, file, line: at.line, column: at.column });
     },
   });

@@ -1,8 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { InvocationScope, ScopeRequest } from './host-module.ts';
 import type { Effect, Warning } from '../shared/diagnostics.ts';
 import type { ScriptKind } from '../shared/ctx-members.ts';
 
 let nextInvocationId = 1;
+
+/** The host call running now, through its awaits (a method may warn after it has started waiting). */
+const currentCall = new AsyncLocalStorage<{ scope: Scope; key: number }>();
 
 export interface ScopeOptions {
   mainTable?: string;
@@ -60,19 +64,24 @@ export class Scope implements InvocationScope {
   }
 
   /**
-   * The host call whose method is running synchronously now (set by the invocation around each call), and
-   * the warnings each call raised meanwhile (indexes into `warnings`): the isolate is then asked where in
-   * the script the call was made. A warning raised later, after the method's first await, has no call.
+   * The warnings each host call raised (indexes into `warnings`), by call key: the isolate is then asked
+   * where in the script the call was made. A method runs inside `inCall`, so a warning it raises after
+   * an await still belongs to its call; one raised outside any call (at the invocation's end) has none.
    */
-  currentCall: number | null = null;
   readonly callWarnings = new Map<number, number[]>();
+
+  /** Runs `fn` (a host method) as call `key` of this invocation. */
+  inCall<T>(key: number, fn: () => T): T {
+    return currentCall.run({ scope: this, key }, fn);
+  }
 
   warn(code: string, message: string): void {
     this.warnings.push(this.file ? { code, message, file: this.file } : { code, message });
-    if (this.currentCall === null) return;
-    const raised = this.callWarnings.get(this.currentCall);
+    const call = currentCall.getStore();
+    if (call === undefined || call.scope !== this) return;
+    const raised = this.callWarnings.get(call.key);
     if (raised) raised.push(this.warnings.length - 1);
-    else this.callWarnings.set(this.currentCall, [this.warnings.length - 1]);
+    else this.callWarnings.set(call.key, [this.warnings.length - 1]);
   }
 
   /** The script's line and column for the warnings the call `key` raised. */

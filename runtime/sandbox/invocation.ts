@@ -472,15 +472,11 @@ class Invocation {
     );
   }
 
-  /** Runs a host method as call `key`: warnings it raises before its first await are that call's. */
+  /** Runs a host method as call `key`: the warnings it raises, before or after its awaits, are that call's. */
   private callMethod(key: number, op: string, argsJson: string, specials: string): unknown {
     const method = this.lookup(op);
-    this.scope.currentCall = key;
-    try {
-      return method.call(this.scope, decodeArgs(argsJson, specials));
-    } finally {
-      this.scope.currentCall = null;
-    }
+    const args = decodeArgs(argsJson, specials);
+    return this.scope.inCall(key, () => method.call(this.scope, args));
   }
 
   /** A call that raised warnings asks the isolate where it was made (MESSAGE.callSite answers). */
@@ -491,8 +487,10 @@ class Invocation {
   /** The isolate's answer: the stack of the call `key`, whose warnings then name the hook's line. */
   private placeCall(key: unknown, stack: unknown): void {
     if (typeof key !== 'number' || typeof stack !== 'string') return;
-    const at = this.locate(stack).position;
-    if (at) this.scope.placeCallWarnings(key, at.line, at.column ?? 1);
+    const frame = hookFrame(stack, this.hook.filename);
+    if (!frame) return;
+    const at = this.hook.originalPosition ? this.hook.originalPosition(frame.line, frame.column) : frame;
+    this.scope.placeCallWarnings(key, at.line, at.column ?? 1);
   }
 
   private settle(id: number, reply: string): void {

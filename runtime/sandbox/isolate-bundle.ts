@@ -29,8 +29,12 @@ export function isolateBundle(): string {
 /** The files the bundle is made of: the isolate's folder and the protocol it shares with the host (its imports of shared/ are types). */
 function sourceFiles(): string[] {
   const isolateDir = fileURLToPath(new URL('./isolate/', import.meta.url));
-  const files = readdirSync(isolateDir).sort().map((name) => path.join(isolateDir, name));
-  return [...files, fileURLToPath(new URL('./protocol.ts', import.meta.url))];
+  const files = readdirSync(isolateDir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(isolateDir, entry.name))
+    .sort();
+  // This module too: how it bundles (target, wrapper) is part of what the bundle is.
+  return [...files, fileURLToPath(new URL('./protocol.ts', import.meta.url)), fileURLToPath(import.meta.url)];
 }
 
 function bundleOfSources(): string {

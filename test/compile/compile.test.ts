@@ -197,9 +197,9 @@ describe('compileScript: static warnings', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('warns at the line of a find({ where }) (ignored since Enfyra 2.2), template syntax and TypeScript included', () => {
+  it('warns at the find of a find({ where }) (ignored since Enfyra 2.2), template syntax and TypeScript included', () => {
     const js = compileJs("const a = await #products.find({ filter: { id: { _eq: 1 } } });\nconst b = await $ctx.$repos.main.find({\n  where: { id: 1 },\n});\nreturn [a, b];");
-    expect(js.warnings.map((w) => [w.code, w.line, w.column])).toEqual([['repos.where-ignored', 3, 3]]);
+    expect(js.warnings.map((w) => [w.code, w.line, w.column])).toEqual([['repos.where-ignored', 2, 34]]);
     expect(js.warnings[0]!.message).toMatch(/use find\(\{ filter: \.\.\. \}\)$/);
     const ts = compileTs("interface P { id: number }\nconst rows: P[] = (await #user_definition.find({ where: { id: { _eq: @PARAMS.id } } })).data;\nreturn rows;");
     expect(ts.warnings.map((w) => [w.code, w.line])).toEqual([['repos.where-ignored', 2]]);

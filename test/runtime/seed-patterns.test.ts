@@ -48,7 +48,7 @@ for (const [name, makeDriver] of drivers) {
       expect(first).toMatchObject({ statusCode: 200, data: { id: 1 }, logs: ['User profile cached: 3'] });
       // where is found where it is written; the TTL of the set is renewed in production: each with its line.
       const lineOf = (text: string) => readFileSync(hook('cache-first.js'), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
-      expect(first.warnings.map((w) => [w.code, w.line])).toEqual([['repos.where-ignored', lineOf('where:')], ['cache.ttl-renewed', lineOf('$cache.set(')]]);
+      expect(first.warnings.map((w) => [w.code, w.line])).toEqual([['repos.where-ignored', lineOf('.find(')], ['cache.ttl-renewed', lineOf('$cache.set(')]]);
       const second = await runtime.run(hook('cache-first.js'), { params: { id: '3' } });
       expect(second).toMatchObject({ statusCode: 200, logs: ['User profile served from cache: 3'] });
       expect(second.data).toEqual(first.data);

@@ -1,7 +1,7 @@
 /**
  * A warning a host method raises names the line of the script where the call was made: the host marks the
  * reply, the isolate answers with the call's stack, the host reads the hook's frame from it (mapped back to
- * the script as written). A warning raised after the method's first await belongs to no call: no line.
+ * the script as written), whether the method raised it before or after an await.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { contextData } from '../../runtime/context/request.ts';
@@ -37,9 +37,9 @@ describe('warnings raised by host calls', () => {
     expect(placed(r.warnings)).toEqual([['x', 2]]);
   });
 
-  it('a warning raised after the method awaited has no line (it cannot be told from other calls)', async () => {
-    const r = await run(`await $ctx.$test.warnLater('late');`);
-    expect(placed(r.warnings)).toEqual([['late', null]]);
+  it('a warning raised after the method awaited still names its call, with calls in flight together', async () => {
+    const r = await run(`await Promise.all([\n  $ctx.$test.warnLater('late'),\n  $ctx.$test.warn('now'),\n]);`);
+    expect(placed(r.warnings).sort()).toEqual([['late', 2], ['now', 3]]);
   });
 
   it('lines are those of the script as written when it is TypeScript', async () => {

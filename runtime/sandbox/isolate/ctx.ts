@@ -39,7 +39,8 @@ export function ctxBuilder(manifest: readonly ManifestEntry[]): CtxBuilder {
     const last = segments.pop()!;
     const methods: Array<readonly [string, string, CallKind]> = [];
     for (const method in entry.methods) {
-      if (!reflectApply(hasOwn, entry.methods, [method]) || method === entry.callable) continue;
+      // A callable member's own method is the member itself, except on a dynamic member, which has them all.
+      if (!reflectApply(hasOwn, entry.methods, [method]) || (method === entry.callable && !entry.dynamic)) continue;
       methods.push([method, entry.path + '.' + method, entry.methods[method]!]);
     }
     const callable = entry.callable === null ? null : ([entry.path + '.' + entry.callable, entry.methods[entry.callable]!] as const);
