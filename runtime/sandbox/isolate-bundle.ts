@@ -8,10 +8,11 @@
  * each process run from the sources (every CLI a test spawns) would otherwise pay ~70 ms for esbuild.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../shared/write-file-atomic.ts';
 
 /** The prebuilt bundle's name, next to this module in dist/. */
 export const PREBUILT_FILE = 'isolate.bundle.js';
@@ -38,7 +39,8 @@ function sourceFiles(): string[] {
 }
 
 function bundleOfSources(): string {
-  const esbuild = createRequire(import.meta.url)('esbuild') as { version: string };
+  // esbuild's version from its package.json: loading esbuild itself is for a cache miss only.
+  const esbuild = createRequire(import.meta.url)('esbuild/package.json') as { version: string };
   const hash = createHash('sha256').update(esbuild.version);
   for (const file of sourceFiles()) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
   // The checkout's own node_modules/.cache (where tools keep caches), not a shared temp folder another
@@ -52,12 +54,9 @@ function bundleOfSources(): string {
   }
   const bundle = buildIsolateBundle();
   try {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, bundle);
-    renameSync(partial, file);
+    writeFileAtomic(file, bundle);
   } catch {
-    // A read-only temp folder only costs the next process a rebuild.
+    // A cache folder that cannot be written only costs the next process a rebuild.
   }
   return bundle;
 }

@@ -16,10 +16,11 @@
  * bundler's), so a run only bundles what changed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import type * as Esbuild from 'esbuild';
+import { writeFileAtomic } from '../../shared/write-file-atomic.ts';
 
 export interface PackagePrelude {
   name: string;
@@ -65,10 +66,7 @@ export async function bundlePackage(name: string, options: BundleOptions): Promi
   if (existsSync(cached)) return { name, version, source: readFileSync(cached, 'utf8') };
 
   const source = await build(name, options.projectRoot);
-  mkdirSync(options.cacheDir, { recursive: true });
-  const temp = `${cached}.${process.pid}.tmp`;
-  writeFileSync(temp, source);
-  renameSync(temp, cached);
+  writeFileAtomic(cached, source);
   return { name, version, source };
 }
 

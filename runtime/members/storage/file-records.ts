@@ -5,8 +5,9 @@
  * statusCode: 200 }`. (`$repos.enfyra_file` does not read this file.)
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../shared/write-file-atomic.ts';
 
 export type FileRow = Record<string, unknown> & { id: string };
 
@@ -35,10 +36,7 @@ export class FileRecords {
   }
 
   private write(rows: FileRow[]): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(rows, null, 2));
-    renameSync(temp, this.file);
+    writeFileAtomic(this.file, JSON.stringify(rows, null, 2));
   }
 
   find(id: unknown): Promise<FileRow | null> {
