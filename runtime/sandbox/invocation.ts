@@ -487,10 +487,8 @@ class Invocation {
   /** The isolate's answer: the stack of the call `key`, whose warnings then name the hook's line. */
   private placeCall(key: unknown, stack: unknown): void {
     if (typeof key !== 'number' || typeof stack !== 'string') return;
-    const frame = hookFrame(stack, this.hook.filename);
-    if (!frame) return;
-    const at = this.hook.originalPosition ? this.hook.originalPosition(frame.line, frame.column) : frame;
-    this.scope.placeCallWarnings(key, at.line, at.column ?? 1);
+    const at = this.scriptPosition(stack);
+    if (at) this.scope.placeCallWarnings(key, at.line, at.column ?? 1);
   }
 
   private settle(id: number, reply: string): void {
@@ -574,11 +572,17 @@ class Invocation {
 
   /** The innermost frame of the hook's own code in a stack, in the script as written. */
   private locate(stack: string): Pick<InvocationError, 'position' | 'codeFrame'> {
-    const at = hookFrame(stack, this.hook.filename);
-    if (!at) return {};
-    const position = this.hook.originalPosition ? this.hook.originalPosition(at.line, at.column) : at;
+    const position = this.scriptPosition(stack);
+    if (!position) return {};
     const frame = codeFrame(this.hook.source ?? this.hook.code, position.line, position.column);
     return frame ? { position: { line: position.line, column: position.column }, codeFrame: frame } : { position: { line: position.line, column: position.column } };
+  }
+
+  /** The innermost frame of the hook's own code in a stack, in the script as written (TypeScript mapped back). */
+  private scriptPosition(stack: string): SourcePosition | null {
+    const at = hookFrame(stack, this.hook.filename);
+    if (!at) return null;
+    return this.hook.originalPosition ? this.hook.originalPosition(at.line, at.column) : at;
   }
 
   private warn(message: string): void {

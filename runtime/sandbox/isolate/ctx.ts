@@ -20,7 +20,7 @@ interface Step {
   /** Where the member sits: the segments before its name, and its name. */
   parent: readonly string[];
   last: string;
-  /** [method, op, kind] in the manifest's order (the callable's own method left out). */
+  /** [method, op, kind] in the manifest's order (the callable's own method left out, but on a dynamic member). */
   methods: ReadonlyArray<readonly [method: string, op: string, kind: CallKind]>;
   callable: readonly [op: string, kind: CallKind] | null;
 }

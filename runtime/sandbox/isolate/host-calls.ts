@@ -27,18 +27,19 @@ export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
   function callSync(op: string, args: unknown[]): unknown {
     // Indexing, not destructuring: a script may have replaced the array iterator.
     const encoded = encodeArgs(args);
-    let reply = hostRaw(MESSAGE.syncCall, invId, op, encoded[0], encoded[1]);
-    if (reply[0] === REPLY.locate) {
-      reply = slice(reply, 1);
-      tellCallSite(LAST_SYNC_CALL, captureCallSite());
-    }
-    return decodeReply(reply);
+    // Still inside the call: its site is where we are, recorded only if the host asks.
+    return decodeReply(answered(hostRaw(MESSAGE.syncCall, invId, op, encoded[0], encoded[1]), LAST_SYNC_CALL, null));
   }
 
-  /** Where a call that raised warnings was made, for the host to name the script's line. */
-  function tellCallSite(callId: number, site: CallSite): void {
-    const stack = callSiteStack(site);
+  /**
+   * The reply without its locate tag. The tag says the call raised warnings: the host is told where the
+   * call was made (`site`, or here when null), so the warnings can name the script's line.
+   */
+  function answered(reply: string, callId: number, site: CallSite | null): string {
+    if (reply[0] !== REPLY.locate) return reply;
+    const stack = callSiteStack(site ?? captureCallSite());
     if (stack !== null) postRaw(MESSAGE.callSite, invId, callId, stack);
+    return slice(reply, 1);
   }
 
   function callAsync(op: string, args: unknown[]): Promise<unknown> {
@@ -67,13 +68,9 @@ export function hostCalls(invId: number, limits: IsolateLimits): HostCalls {
     if (!entry) return;
     reflectApply(mapDelete, pending, [id]);
     pendingCount--;
-    if (reply[0] === REPLY.locate) {
-      reply = slice(reply, 1);
-      tellCallSite(id, entry[2]);
-    }
     let value: unknown;
     try {
-      value = decodeReply(reply);
+      value = decodeReply(answered(reply, id, entry[2]));
     } catch (err) {
       entry[1](err);
       return;
