@@ -38,6 +38,17 @@ async function startInspecting(hook: string, source: string, flag: string): Prom
   return { cwd, ws: ws!, port: port! };
 }
 
+/** total.js under --inspect-brk, a debugger attached (returned), the hook paused at its first line. */
+async function pausedAtFirstLine(): Promise<CdpClient> {
+  const { ws } = await startInspecting('hooks/total.js', TOTAL, '--inspect-brk=0');
+  const debuggerClient = await CdpClient.connect(ws);
+  client = debuggerClient;
+  await debuggerClient.send('Debugger.enable');
+  await debuggerClient.send('Runtime.runIfWaitingForDebugger');
+  await debuggerClient.next('Debugger.paused');
+  return debuggerClient;
+}
+
 describe('enfyra-run run --inspect', () => {
   it('serves /json/list and /json/version, and a client pauses at a breakpoint by line and reads a local variable', async () => {
     const { cwd, ws, port } = await startInspecting('hooks/total.js', TOTAL, '--inspect-brk=0');
@@ -119,23 +130,14 @@ describe('enfyra-run run --inspect', () => {
   });
 
   it('a debugger that goes away while the hook is paused lets it run to the end', async () => {
-    const { ws } = await startInspecting('hooks/total.js', TOTAL, '--inspect-brk=0');
-    client = await CdpClient.connect(ws);
-    await client.send('Debugger.enable');
-    await client.send('Runtime.runIfWaitingForDebugger');
-    await client.next('Debugger.paused');
-    client.close();
+    (await pausedAtFirstLine()).close();
     const done = await running!.done;
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('"total": 7');
   });
 
   it('Ctrl-C while the hook is paused in the debugger ends the run (exit 130)', async () => {
-    const { ws } = await startInspecting('hooks/total.js', TOTAL, '--inspect-brk=0');
-    client = await CdpClient.connect(ws);
-    await client.send('Debugger.enable');
-    await client.send('Runtime.runIfWaitingForDebugger');
-    await client.next('Debugger.paused');
+    await pausedAtFirstLine();
     running!.child.kill('SIGINT');
     const done = await running!.done;
     expect(done.code).toBe(130);

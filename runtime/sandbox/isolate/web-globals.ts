@@ -46,11 +46,14 @@ function makeWebGlobals(intrinsic: AskIntrinsic) {
     return text === '' ? [] : intrinsic('query', [text]);
   }
 
-  function params(self: object) {
-    const state = paramsState.get(self);
+  /** The state behind `self`, one of ours; a method called on anything else is an illegal invocation. */
+  function stateOf<T>(states: WeakMap<object, T>, self: object): T {
+    const state = states.get(self);
     if (!state) throw new TypeErrorCtor('Illegal invocation');
     return state;
   }
+
+  const params = (self: object) => stateOf(paramsState, self);
 
   /** A change to a URL's params rewrites its query. */
   function changed(self: object): void {
@@ -127,11 +130,7 @@ function makeWebGlobals(intrinsic: AskIntrinsic) {
   }
 
   // ---- URL -------------------------------------------------------------------
-  function url(self: object) {
-    const state = urlState.get(self);
-    if (!state) throw new TypeErrorCtor('Illegal invocation');
-    return state;
-  }
+  const url = (self: object) => stateOf(urlState, self);
 
   /** After the URL changed, its params object (if handed out) reads the new query. */
   function refreshParams(self: object): void {
