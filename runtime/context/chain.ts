@@ -227,8 +227,8 @@ export function logEntriesOf(outcome: Pick<InvocationOutcome, 'logs' | 'logEntri
 
 /**
  * The hook's static warnings (found while compiling, with lines) and what its run warned. A run-time
- * warning without a line whose code a static one already names is the same trap seen twice: kept once,
- * with the line.
+ * warning whose code a static one names, on the same line or with no line, is the same trap seen twice:
+ * kept once, as the static one.
  */
 function withStaticWarnings(found: readonly Warning[], raised: readonly Warning[]): Warning[] {
   const twin = (w: Warning) => found.some((f) => f.code === w.code && (w.line === undefined || w.line === f.line));
